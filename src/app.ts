@@ -1,0 +1,32 @@
+/** @module createApp(service): the Express app with every route; no listening, so tests and main share it. */
+import { join } from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import { errorHandler } from './http/error-handler.js';
+import { healthRoutes } from './http/health-routes.js';
+import { simulatorRoutes } from './http/simulator-routes.js';
+import { twilioWebhookRoutes } from './http/twilio-webhooks.js';
+import { projectRoot } from './lib/project-root.js';
+import type { Service } from './service.js';
+
+export function createApp(s: Service, isReady: () => boolean): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  if (s.config.trustProxy) app.set('trust proxy', s.config.trustProxy);
+  app.use(helmet());
+  app.use(healthRoutes(s.db, isReady));
+  app.use(
+    twilioWebhookRoutes({
+      twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, runner: s.runner, messages: s.messages,
+      conversations: s.conversations, events: s.events, clock: s.clock, logger: s.logger,
+    }),
+  );
+  if (s.config.simulatorEnabled) {
+    app.use(simulatorRoutes({ runner: s.runner, messages: s.messages, conversations: s.conversations, clock: s.clock, publicDir: join(projectRoot(), 'public') }));
+  }
+  app.use((_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  app.use(errorHandler(s.logger));
+  return app;
+}

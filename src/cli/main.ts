@@ -1,0 +1,32 @@
+/** @module The offerline command line: simulate, chat, explain. */
+import { chat } from './chat.js';
+import { explain } from './explain.js';
+import { simulate } from './simulate.js';
+
+const USAGE = `usage: npm run --silent cli -- <command>
+  simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
+  chat [--from +44...] [--channel sms|whatsapp] [--db PATH]   talk to the assistant in the terminal
+  explain "text"                          how a message is read: risk, command, intent scores`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'simulate':
+      return simulate(args);
+    case 'chat':
+      return chat(args);
+    case 'explain':
+      return explain(args);
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return command ? 64 : 0;
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

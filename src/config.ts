@@ -1,0 +1,152 @@
+/** @module Configuration: read once from the environment, validated, frozen; errors name the variable and the fix. */
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+/** Each variable with what it is for; the text is used in error messages and mirrors the README table. */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_PATH: z.string().min(1).default('data/offerline.db'),
+  PUBLIC_BASE_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be a full URL such as https://offerline.example.org' })
+      .transform((u) => u.replace(/\/+$/, ''))
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_ACCOUNT_SID: optionalText.pipe(
+    z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must start with AC followed by 32 hex characters').optional(),
+  ),
+  TWILIO_API_KEY: optionalText.pipe(
+    z.string().regex(/^SK[0-9a-fA-F]{32}$/, 'must start with SK followed by 32 hex characters').optional(),
+  ),
+  TWILIO_API_SECRET: optionalText,
+  TWILIO_FROM_NUMBER: optionalText.pipe(
+    z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +447700900000').optional(),
+  ),
+  TWILIO_WHATSAPP_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, 'must be a WhatsApp sender such as whatsapp:+447700900000')
+      .transform((v) => (v.startsWith('whatsapp:') ? v : `whatsapp:${v}`))
+      .optional(),
+  ),
+  TWILIO_MESSAGING_SERVICE_SID: optionalText.pipe(
+    z.string().regex(/^MG[0-9a-fA-F]{32}$/, 'must start with MG followed by 32 hex characters').optional(),
+  ),
+  TWILIO_SMS_OPT_OUT_REPLIES: z
+    .enum(['twilio', 'service'], { error: 'must be "twilio" (Twilio answers STOP/START on SMS) or "service"' })
+    .default('twilio'),
+  SIMULATOR_ENABLED: boolish.optional(),
+  FAKE_CHANNEL_FILE: optionalText,
+  TRUST_PROXY: optionalText,
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export interface TwilioConfig {
+  authToken: string;
+  publicBaseUrl: string;
+  accountSid: string;
+  apiKey?: string;
+  apiSecret?: string;
+  smsFrom?: string;
+  whatsappFrom?: string;
+  messagingServiceSid?: string;
+  /** On SMS long codes Twilio itself confirms STOP and START; our own confirmation would be refused (21610). */
+  smsOptOutRepliesByTwilio: boolean;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: string;
+  databasePath: string;
+  publicBaseUrl?: string;
+  /** Present only when the service can both check Twilio signatures and send through Twilio. */
+  twilio?: TwilioConfig;
+  /** Why the Twilio webhooks are closed, when they are. */
+  twilioDisabledReason?: string;
+  simulatorEnabled: boolean;
+  /** Without Twilio, replies go to the fake channel; this file (JSON lines) records each one when set. */
+  fakeChannelFile?: string;
+  trustProxy?: string;
+  outbox: { maxAttempts: number; retryBaseMs: number };
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and checks the environment once at start; throws ConfigError naming each bad variable and its fix. */
+export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? '')})`),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const anyTwilio = [
+    e.TWILIO_AUTH_TOKEN, e.TWILIO_ACCOUNT_SID, e.TWILIO_API_KEY, e.TWILIO_API_SECRET,
+    e.TWILIO_FROM_NUMBER, e.TWILIO_WHATSAPP_FROM, e.TWILIO_MESSAGING_SERVICE_SID,
+  ].some((v) => v !== undefined);
+
+  let twilio: TwilioConfig | undefined;
+  if (anyTwilio) {
+    if (!e.TWILIO_AUTH_TOKEN) problems.push('TWILIO_AUTH_TOKEN: needed to check Twilio signatures; copy the primary Auth Token from the Twilio Console');
+    if (!e.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL: needed to check Twilio signatures; set it to the https address Twilio calls, e.g. https://offerline.example.org');
+    if (!e.TWILIO_ACCOUNT_SID) problems.push('TWILIO_ACCOUNT_SID: needed to send replies; copy the Account SID (AC...) from the Twilio Console');
+    if ((e.TWILIO_API_KEY === undefined) !== (e.TWILIO_API_SECRET === undefined)) problems.push('TWILIO_API_KEY and TWILIO_API_SECRET: set both or neither');
+    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_WHATSAPP_FROM && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      problems.push('TWILIO_FROM_NUMBER: set the number replies come from (or TWILIO_WHATSAPP_FROM, or TWILIO_MESSAGING_SERVICE_SID)');
+    }
+    if (problems.length === 0) {
+      twilio = {
+        authToken: e.TWILIO_AUTH_TOKEN!,
+        publicBaseUrl: e.PUBLIC_BASE_URL!,
+        accountSid: e.TWILIO_ACCOUNT_SID!,
+        apiKey: e.TWILIO_API_KEY,
+        apiSecret: e.TWILIO_API_SECRET,
+        smsFrom: e.TWILIO_FROM_NUMBER,
+        whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+        messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+        smsOptOutRepliesByTwilio: e.TWILIO_SMS_OPT_OUT_REPLIES === 'twilio',
+      };
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    databasePath: e.DATABASE_PATH,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    twilio,
+    twilioDisabledReason: twilio
+      ? undefined
+      : 'Twilio is not configured on this service: set TWILIO_AUTH_TOKEN, TWILIO_ACCOUNT_SID, PUBLIC_BASE_URL and TWILIO_FROM_NUMBER',
+    simulatorEnabled: e.SIMULATOR_ENABLED ?? !twilio,
+    fakeChannelFile: e.FAKE_CHANNEL_FILE,
+    trustProxy: e.TRUST_PROXY,
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}

@@ -1,0 +1,107 @@
+/** @module Loads content/ (topics, system messages, menus, local contacts) into a validated, read-only catalogue. */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const topicSchema = z.object({
+  id: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'ids are lower-case words joined by hyphens'),
+  title: z.string().min(1),
+  short: z.string().min(1),
+  more: z.string().min(1),
+  for: z.string().min(1),
+  contact: z.string().min(1),
+  sources: z.array(z.string().min(1)).min(1),
+  reviewed: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
+  related: z.array(z.string()).default([]),
+});
+
+export type TopicEntry = z.infer<typeof topicSchema>;
+
+const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9) });
+
+export interface Catalogue {
+  topics: ReadonlyMap<string, TopicEntry>;
+  /** System messages by language, then key (greeting, crisis, stop_confirm, ...). */
+  system: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  menus: { main: string[] };
+  /** Local contact details for {{placeholders}}; an empty value means unknown. */
+  contacts: Readonly<Record<string, string>>;
+}
+
+export class ContentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Content is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ContentError';
+  }
+}
+
+/** The system message keys the service uses; every language file must define them or fall back to English. */
+export const SYSTEM_KEYS = [
+  'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
+  'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only',
+] as const;
+
+function readYaml(path: string, problems: string[]): unknown {
+  try {
+    return parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    problems.push(`${path}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+/** Reads every file under `dir`; throws ContentError listing each problem so an editor can fix them all at once. */
+export function loadCatalogue(dir: string): Catalogue {
+  const problems: string[] = [];
+  const topics = new Map<string, TopicEntry>();
+  const topicDir = join(dir, 'topics');
+  for (const file of readdirSync(topicDir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const raw = readYaml(join(topicDir, file), problems);
+    if (raw === undefined) continue;
+    const parsed = topicSchema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => `topics/${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
+      continue;
+    }
+    if (`${parsed.data.id}.yaml` !== file) problems.push(`topics/${file}: id "${parsed.data.id}" does not match the file name`);
+    topics.set(parsed.data.id, parsed.data);
+  }
+
+  const system = new Map<string, Record<string, string>>();
+  const systemDir = join(dir, 'system');
+  for (const file of readdirSync(systemDir).filter((f) => f.endsWith('.yaml'))) {
+    const raw = readYaml(join(systemDir, file), problems);
+    const parsed = z.record(z.string(), z.string()).safeParse(raw);
+    if (!parsed.success) {
+      problems.push(`system/${file}: every entry must be key: text`);
+      continue;
+    }
+    system.set(file.replace(/\.yaml$/, ''), parsed.data);
+  }
+  const english = system.get('en');
+  if (!english) problems.push('system/en.yaml is missing');
+  else for (const key of SYSTEM_KEYS) if (!english[key]) problems.push(`system/en.yaml: "${key}" is missing`);
+
+  const menus = menusSchema.safeParse(readYaml(join(dir, 'menus.yaml'), problems));
+  if (!menus.success) problems.push('menus.yaml: "main" must list 2 to 9 topic ids');
+  else for (const id of menus.data.main) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
+
+  const contactsPath = join(dir, 'contacts.yaml');
+  const contacts = existsSync(contactsPath)
+    ? z.record(z.string(), z.string().nullable().transform((v) => v ?? '')).safeParse(readYaml(contactsPath, problems))
+    : { success: true as const, data: {} };
+  if (!contacts.success) problems.push('contacts.yaml: every entry must be name: "value" (or "" when unknown)');
+
+  for (const t of topics.values()) {
+    for (const r of t.related) if (!topics.has(r)) problems.push(`topics/${t.id}.yaml: related "${r}" is not a topic`);
+  }
+
+  if (problems.length > 0) throw new ContentError(problems);
+  return {
+    topics,
+    system,
+    menus: menus.data!,
+    contacts: contacts.data ?? {},
+  };
+}

@@ -1,0 +1,42 @@
+/** @module Turns a decided reply plan into the text a young person receives, from content/ only. */
+import type { Catalogue } from './catalogue.js';
+import type { ReplyPart, ReplyPlan } from '../conversation/types.js';
+
+const PLACEHOLDER = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
+
+/**
+ * Fills {{name}} from the local contacts. A line that needs a value nobody has set is left out whole,
+ * so a young person never sees "call  for help".
+ */
+export function fillPlaceholders(text: string, contacts: Readonly<Record<string, string>>): string {
+  return text
+    .split('\n')
+    .filter((line) => [...line.matchAll(PLACEHOLDER)].every((m) => (contacts[m[1]!] ?? '') !== ''))
+    .map((line) => line.replace(PLACEHOLDER, (_, name: string) => contacts[name]!))
+    .join('\n');
+}
+
+function systemText(cat: Catalogue, language: string, key: string): string {
+  const text = cat.system.get(language)?.[key] ?? cat.system.get('en')?.[key];
+  if (text === undefined) throw new Error(`system message "${key}" is missing`);
+  return text;
+}
+
+function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
+  switch (part.kind) {
+    case 'system':
+      return systemText(cat, language, part.key);
+    case 'topic': {
+      const entry = cat.topics.get(part.id);
+      if (!entry) throw new Error(`topic "${part.id}" is missing`);
+      return part.part === 'short' ? entry.short : entry.more;
+    }
+    case 'menu':
+      return part.options.map((id, i) => `${i + 1} ${cat.topics.get(id)?.title ?? id}`).join('\n');
+  }
+}
+
+/** The full text of one outbound message. */
+export function renderReply(plan: ReplyPlan, cat: Catalogue, language: string): string {
+  return fillPlaceholders(plan.parts.map((p) => renderPart(p, cat, language).trim()).join('\n'), cat.contacts);
+}

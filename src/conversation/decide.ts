@@ -1,0 +1,183 @@
+/** @module The pure decision for one turn: what to say, what to remember, whether a person must take over. */
+import type { Conversation, ConversationState, Decision, ReplyPart, ReplyPlan } from './types.js';
+import type { Understanding } from './understand.js';
+
+export interface DecideInput {
+  conversation: Conversation;
+  understanding: Understanding;
+  /** The topics of the main menu, from content/menus.yaml. */
+  mainMenu: string[];
+  /** On SMS through Twilio, Twilio itself confirms STOP and START; a second confirmation would be refused. */
+  carrierConfirmsOptOut: boolean;
+}
+
+const sys = (key: string): ReplyPart => ({ kind: 'system', key });
+const plan = (...parts: ReplyPart[]): ReplyPlan => ({ parts });
+
+function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<Decision> = {}): Decision {
+  return {
+    intent: 'topic',
+    topic: id,
+    handoff: 'none',
+    replies: [plan({ kind: 'topic', id, part: 'short' }, sys('more_hint'))],
+    mode: 'bot',
+    state: { ...state, lastTopic: id, menu: undefined, misses: 0 },
+    why,
+    ...extra,
+  };
+}
+
+function offerMenu(intro: string, options: string[], state: ConversationState, why: string[], intent: Decision['intent']): Decision {
+  return {
+    intent,
+    topic: null,
+    handoff: 'none',
+    replies: [plan(sys(intro), { kind: 'menu', options }, sys('menu_prompt'))],
+    mode: 'bot',
+    state: { ...state, menu: options, misses: intent === 'fallback' ? (state.misses ?? 0) + 1 : state.misses },
+    why,
+  };
+}
+
+/**
+ * Rules in order; the first that applies decides. Risk comes before everything, opt-out included, because a
+ * young person in danger is answered whatever they said before.
+ */
+export function decide(input: DecideInput): Decision {
+  const { conversation: c, understanding: u } = input;
+  const state = c.state;
+  const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
+
+  if (u.risk?.level === 'urgent') {
+    return {
+      intent: 'crisis',
+      topic: null,
+      handoff: 'urgent',
+      handoffReason: u.risk.category,
+      replies: [{ parts: [sys('crisis')], ignoreOptOut: true }],
+      mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
+      state: { ...state, menu: undefined },
+      why: [`risk: ${u.risk.category} (${u.risk.language} pattern)`],
+    };
+  }
+
+  if (u.command === 'stop') {
+    return {
+      ...keep,
+      intent: 'optout.stop',
+      optOut: 'stop',
+      replies: input.carrierConfirmsOptOut ? [] : [plan(sys('stop_confirm'))],
+      why: [input.carrierConfirmsOptOut ? 'opt-out keyword; the carrier sends the confirmation' : 'opt-out keyword'],
+    };
+  }
+  // "yes" is an opt-in word only for someone who has opted out; for anyone else it is an ordinary reply.
+  if (u.command === 'start' && (c.optedOut || u.commandWord !== 'yes')) {
+    return {
+      ...keep,
+      intent: 'optout.start',
+      optOut: 'start',
+      replies: input.carrierConfirmsOptOut ? [] : [plan(sys('start_confirm'))],
+      why: ['opt-in keyword'],
+    };
+  }
+  if (c.optedOut) {
+    const routine = u.risk?.level === 'routine';
+    return {
+      ...keep,
+      intent: 'silenced',
+      handoff: routine ? 'routine' : 'none',
+      handoffReason: routine ? u.risk!.category : undefined,
+      mode: routine && c.mode === 'bot' ? 'waiting' : c.mode,
+      replies: [],
+      why: ['contact has opted out: stored and screened, not answered'],
+    };
+  }
+  if (u.command === 'help') return { ...keep, intent: 'help', replies: [plan(sys('help'))], why: ['help keyword'] };
+
+  if (c.mode !== 'bot') {
+    const routine = u.risk?.level === 'routine' && c.handoffLevel === 'none';
+    return {
+      ...keep,
+      intent: 'forwarded',
+      handoff: routine ? 'routine' : 'none',
+      handoffReason: routine ? u.risk!.category : undefined,
+      replies: c.mode === 'waiting' ? [plan(sys('handoff_waiting'))] : [],
+      why: [`conversation is ${c.mode}: a person answers, the assistant does not`],
+    };
+  }
+
+  const match = u.match;
+  const top = match.verdict === 'confident' ? match.ranked[0] : undefined;
+
+  if (u.risk?.level === 'routine') {
+    const replies = top?.kind === 'topic' ? [plan({ kind: 'topic', id: top.content, part: 'short' })] : [];
+    return {
+      intent: top?.kind === 'topic' ? 'topic' : 'human',
+      topic: top?.kind === 'topic' ? top.content : null,
+      handoff: 'routine',
+      handoffReason: u.risk.category,
+      replies: [...replies, plan(sys('human'))],
+      mode: 'waiting',
+      state: { ...state, menu: undefined, lastTopic: top?.kind === 'topic' ? top.content : state.lastTopic },
+      why: [`needs a person today: ${u.risk.category}`],
+    };
+  }
+
+  if (u.menuChoice !== null && state.menu && state.menu.length > 0) {
+    const chosen = state.menu[u.menuChoice - 1];
+    if (chosen) return answerTopic(chosen, state, [`menu choice ${u.menuChoice}`]);
+    return offerMenu('did_you_mean', state.menu, state, [`no option ${u.menuChoice} on the menu`], 'menu');
+  }
+
+  if (u.command === 'more') {
+    if (state.lastTopic) {
+      return {
+        ...keep,
+        intent: 'more',
+        topic: state.lastTopic,
+        replies: [plan({ kind: 'topic', id: state.lastTopic, part: 'more' })],
+        why: [`more on ${state.lastTopic}`],
+      };
+    }
+    return offerMenu('menu', input.mainMenu, state, ['MORE with no topic yet'], 'menu');
+  }
+
+  if (u.empty) {
+    return u.hasMedia
+      ? { ...keep, intent: 'media', replies: [plan(sys('media_only'))], why: ['media with no text'] }
+      : offerMenu('menu', input.mainMenu, state, ['empty message'], 'menu');
+  }
+
+  if (top) {
+    const why = [`${top.intent}: ${match.why}`];
+    switch (top.kind) {
+      case 'topic':
+        return answerTopic(top.content, state, why);
+      case 'greeting':
+      case 'thanks':
+        return { ...keep, intent: top.kind, replies: [plan(sys(top.content))], why };
+      case 'card':
+        // The card comes from 21Plus, so the welcome is that service's answer.
+        return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys(top.content))], state: { ...state, lastTopic: '21plus' }, why };
+      case 'human':
+        return {
+          intent: 'human',
+          topic: null,
+          handoff: 'routine',
+          handoffReason: 'asked for a person',
+          replies: [plan(sys(top.content))],
+          mode: 'waiting',
+          state: { ...state, menu: undefined },
+          why,
+        };
+      case 'menu':
+        return offerMenu('menu', input.mainMenu, state, why, 'menu');
+    }
+  }
+
+  if (match.verdict === 'near') {
+    const options = [...new Set(match.ranked.filter((r) => r.kind === 'topic').map((r) => r.content))].slice(0, 3);
+    if (options.length > 0) return offerMenu('did_you_mean', options, state, [`near miss: ${match.why}`], 'menu');
+  }
+  return offerMenu('fallback', input.mainMenu, state, [`not understood: ${match.why}`], 'fallback');
+}

@@ -1,0 +1,79 @@
+/** @module The core's vocabulary: messages, conversations and decisions, free of HTTP and Twilio. */
+
+export type ChannelKind = 'sms' | 'whatsapp';
+export type Mode = 'bot' | 'waiting' | 'with_pa';
+export type HandoffLevel = 'none' | 'routine' | 'urgent';
+
+export interface Media {
+  url: string;
+  contentType: string;
+}
+
+/** One message from a young person, as any channel hands it to the core. */
+export interface InboundMessage {
+  /** The provider's id (Twilio MessageSid); the database keeps it unique so a retry is never a second message. */
+  providerId: string;
+  channel: ChannelKind;
+  /** E.164, without any channel prefix. */
+  from: string;
+  to: string;
+  text: string;
+  media: Media[];
+  receivedAt: Date;
+}
+
+/** What a conversation remembers between turns. */
+export interface ConversationState {
+  /** The numbered options last offered; a bare number on the next turn picks one. */
+  menu?: string[];
+  /** The topic last answered, so MORE knows what to expand. */
+  lastTopic?: string;
+  /** How many turns in a row were not understood. */
+  misses?: number;
+}
+
+export interface Conversation {
+  id: number;
+  contactId: number;
+  channel: ChannelKind;
+  address: string;
+  language: string | null;
+  optedOut: boolean;
+  mode: Mode;
+  handoffLevel: HandoffLevel;
+  state: ConversationState;
+}
+
+/** The name of what was understood; the `intent` field of `simulate`. */
+export type IntentName =
+  | 'topic' | 'greeting' | 'thanks' | 'human' | 'crisis' | 'card' | 'more'
+  | 'optout.stop' | 'optout.start' | 'help' | 'language' | 'menu' | 'fallback'
+  | 'media' | 'forwarded' | 'silenced';
+
+/** One piece of a reply, worded later from content/ (never in code). */
+export type ReplyPart =
+  | { kind: 'topic'; id: string; part: 'short' | 'more' }
+  | { kind: 'system'; key: string }
+  | { kind: 'menu'; options: string[] };
+
+/** A message to send; `parts` are joined into one text. */
+export interface ReplyPlan {
+  parts: ReplyPart[];
+  /** Sent even to a contact who opted out: the safety reply must at least be attempted. */
+  ignoreOptOut?: boolean;
+}
+
+/** The pure result of one turn: what to say, what to remember, and why. */
+export interface Decision {
+  intent: IntentName;
+  topic: string | null;
+  handoff: HandoffLevel;
+  /** The trigger recorded for the PA (risk category, "asked for a person", ...). */
+  handoffReason?: string;
+  replies: ReplyPlan[];
+  optOut?: 'stop' | 'start';
+  mode: Mode;
+  state: ConversationState;
+  /** Human-readable reasons for the event log and `explain`. */
+  why: string[];
+}

@@ -1,0 +1,107 @@
+/** @module POST /webhooks/twilio/messages and /webhooks/twilio/status: check, parse, store, acknowledge. */
+import express, { type Request, type Response, Router } from 'express';
+import twilio from 'twilio';
+import { z } from 'zod';
+import { parseInbound } from '../channels/twilio/parse-inbound.js';
+import { verifyTwilioSignature } from '../channels/twilio/verify-signature.js';
+import type { TwilioConfig } from '../config.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { TurnRunner } from '../turn/handle-inbound.js';
+
+export interface TwilioWebhookDeps {
+  twilio?: TwilioConfig;
+  disabledReason?: string;
+  runner: TurnRunner;
+  messages: MessageStore;
+  conversations: ConversationStore;
+  events: EventStore;
+  clock: Clock;
+  logger: Logger;
+}
+
+const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
+
+const statusForm = z.looseObject({
+  MessageSid: z.string().regex(/^[A-Z]{2}[0-9a-fA-F]{32}$/),
+  MessageStatus: z.string().min(1).max(40),
+  ErrorCode: z.string().regex(/^\d{1,6}$/).optional().or(z.literal('')),
+});
+
+function ack(res: Response): void {
+  res.status(200).type('text/xml').send(EMPTY_TWIML);
+}
+
+export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
+  const router = Router();
+  // Twilio posts forms; 64 kB is far above any real message (1,600 characters plus media fields).
+  router.use('/webhooks/twilio', express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 500 }));
+
+  /** Refuses before anything is read or stored: unconfigured (503), then unsigned or forged (403). */
+  function guard(req: Request, res: Response): boolean {
+    if (!d.twilio) {
+      res.status(503).type('text/plain').send(d.disabledReason ?? 'Twilio is not configured');
+      return false;
+    }
+    const form = (req.body ?? {}) as Record<string, unknown>;
+    const valid = verifyTwilioSignature({
+      authToken: d.twilio.authToken,
+      publicBaseUrl: d.twilio.publicBaseUrl,
+      originalUrl: req.originalUrl,
+      signature: req.get('x-twilio-signature'),
+      params: form,
+    });
+    if (!valid) {
+      d.logger.warn({ path: req.path, signed: req.get('x-twilio-signature') !== undefined }, 'twilio webhook: signature check failed');
+      res.status(403).type('text/plain').send('Twilio signature check failed');
+      return false;
+    }
+    return true;
+  }
+
+  router.post('/webhooks/twilio/messages', (req, res) => {
+    if (!guard(req, res)) return;
+    const parsed = parseInbound((req.body ?? {}) as Record<string, unknown>, d.clock.now());
+    if (!parsed.ok) {
+      d.logger.warn({ reason: parsed.reason }, 'twilio webhook: malformed message form');
+      res.status(400).type('text/plain').send(`Bad request: ${parsed.reason}`);
+      return;
+    }
+    const received = d.runner.receive(parsed.message);
+    const log = d.logger.child({ messageSid: parsed.message.providerId, conversationId: received.conversationId });
+    if (received.duplicate) {
+      log.info('twilio webhook: duplicate delivery, already stored');
+    } else {
+      log.info({ channel: parsed.message.channel, media: parsed.message.media.length }, 'twilio webhook: message stored');
+      d.runner.process(received.conversationId).catch((err: unknown) => log.error({ err }, 'turn failed; it will run again at restart'));
+    }
+    ack(res);
+  });
+
+  router.post('/webhooks/twilio/status', (req, res) => {
+    if (!guard(req, res)) return;
+    const parsed = statusForm.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      res.status(400).type('text/plain').send('Bad request: MessageSid and MessageStatus are required');
+      return;
+    }
+    const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
+    const now = d.clock.now();
+    const code = ErrorCode ? ErrorCode : null;
+    const row = d.messages.applyStatus(MessageSid, MessageStatus, code, now);
+    const log = d.logger.child({ messageSid: MessageSid, conversationId: row?.conversationId });
+    if (!row) log.info({ status: MessageStatus }, 'status callback for a message we did not send');
+    else {
+      log.info({ status: MessageStatus, errorCode: code }, 'status callback');
+      if (code === '21610') {
+        d.conversations.markOptedOut(row.conversationId, now);
+        d.events.append({ conversationId: row.conversationId, messageId: row.id, kind: 'send.refused', detail: { code, reason: 'recipient opted out' }, at: now });
+      }
+    }
+    ack(res);
+  });
+  return router;
+}

@@ -1,0 +1,157 @@
+/** @module Deterministic, explainable intent matching: MiniSearch ranking over examples, plus keyword and coverage checks. */
+import MiniSearch from 'minisearch';
+import { expandSpelling, normaliseText, stripAccents } from './normalise-text.js';
+import type { IntentDef, IntentKind, IntentSet } from './load-intents.js';
+
+export interface IntentScore {
+  intent: string;
+  kind: IntentKind;
+  content: string;
+  /** MiniSearch's BM25 score of the best example (with the keyword boost). */
+  score: number;
+  /** Share of the message's meaningful words (weighted by rarity) that this intent's examples explain, 0..1. */
+  coverage: number;
+  keyword: string | null;
+  example: string;
+}
+
+export type Verdict = 'confident' | 'near' | 'none';
+
+export interface MatchResult {
+  /** The text as matched, after normalising spelling. */
+  normalised: string;
+  verdict: Verdict;
+  /** Best first; at most 5. */
+  ranked: IntentScore[];
+  why: string;
+}
+
+export interface MatchThresholds {
+  /** Coverage needed to answer without asking. */
+  confident: number;
+  /** Coverage needed to offer a "did you mean" menu. */
+  near: number;
+  /** The runner-up must score below this share of the winner for the winner to be clear. */
+  margin: number;
+}
+
+export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.55, near: 0.3, margin: 0.8 };
+
+interface ExampleDoc {
+  id: number;
+  text: string;
+  intent: string;
+}
+
+/** Keyword hits weigh as much as this share of the message's meaning. */
+const KEYWORD_COVERAGE = 0.7;
+const KEYWORD_BOOST = 1.5;
+
+export class IntentMatcher {
+  readonly #search: MiniSearch<ExampleDoc>;
+  readonly #byId = new Map<string, IntentDef>();
+  readonly #exact = new Map<string, string>();
+  readonly #keywords: Array<{ intent: string; phrase: string; pattern: RegExp }> = [];
+  /** How many intents use each word: words shared by many intents say little about which one is meant. */
+  readonly #intentFrequency = new Map<string, number>();
+  readonly #set: IntentSet;
+  readonly #thresholds: MatchThresholds;
+
+  constructor(set: IntentSet, thresholds: MatchThresholds = DEFAULT_THRESHOLDS) {
+    this.#set = set;
+    this.#thresholds = thresholds;
+    this.#search = new MiniSearch<ExampleDoc>({
+      fields: ['text'],
+      storeFields: ['intent', 'text'],
+      searchOptions: {
+        combineWith: 'OR',
+        // Typos: one edit in 5-9 letter words, two in longer ones; prefixes catch "apprentice" for "apprenticeship".
+        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+        prefix: (term) => term.length >= 4,
+      },
+    });
+    const docs: ExampleDoc[] = [];
+    for (const def of set.intents) {
+      this.#byId.set(def.id, def);
+      const vocabulary = new Set<string>();
+      for (const example of def.examples) {
+        const text = this.normalise(example);
+        if (text === '') continue;
+        docs.push({ id: docs.length, text, intent: def.id });
+        if (!this.#exact.has(text)) this.#exact.set(text, def.id);
+        for (const w of text.split(' ')) vocabulary.add(w);
+      }
+      for (const keyword of def.keywords) {
+        const phrase = this.normalise(keyword);
+        if (phrase === '') continue;
+        this.#keywords.push({ intent: def.id, phrase, pattern: new RegExp(`(^| )${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) });
+        for (const w of phrase.split(' ')) vocabulary.add(w);
+      }
+      for (const w of vocabulary) this.#intentFrequency.set(w, (this.#intentFrequency.get(w) ?? 0) + 1);
+    }
+    this.#search.addAll(docs);
+  }
+
+  /** The form both examples and messages are compared in. */
+  normalise(text: string): string {
+    return expandSpelling(stripAccents(normaliseText(text)), this.#set.spelling);
+  }
+
+  #weight(word: string, allStop: boolean): number {
+    if (!allStop && this.#set.stopwords.has(word)) return 0;
+    const df = this.#intentFrequency.get(word);
+    // A word no example uses (a shop's name, a typo too far off) counts as rare: it is meaning we do not explain.
+    return Math.log(1 + this.#set.intents.length / (df ?? 1));
+  }
+
+  match(text: string): MatchResult {
+    const normalised = this.normalise(text);
+    if (normalised === '') return { normalised, verdict: 'none', ranked: [], why: 'no words' };
+
+    const exact = this.#exact.get(normalised);
+    if (exact) {
+      const def = this.#byId.get(exact)!;
+      const top: IntentScore = { intent: def.id, kind: def.kind, content: def.content, score: Infinity, coverage: 1, keyword: null, example: normalised };
+      return { normalised, verdict: 'confident', ranked: [top], why: 'same as an example' };
+    }
+
+    const words = normalised.split(' ');
+    const allStop = words.every((w) => this.#set.stopwords.has(w));
+    const total = words.reduce((sum, w) => sum + this.#weight(w, allStop), 0);
+
+    const best = new Map<string, { score: number; example: string; matched: Set<string> }>();
+    for (const r of this.#search.search(normalised)) {
+      const intent = r['intent'] as string;
+      const entry = best.get(intent);
+      if (!entry) best.set(intent, { score: r.score, example: r['text'] as string, matched: new Set(r.queryTerms) });
+      else for (const q of r.queryTerms) entry.matched.add(q);
+    }
+    const keywordHits = new Map<string, string>();
+    for (const k of this.#keywords) if (!keywordHits.has(k.intent) && k.pattern.test(normalised)) keywordHits.set(k.intent, k.phrase);
+
+    const ranked: IntentScore[] = [];
+    for (const id of new Set([...best.keys(), ...keywordHits.keys()])) {
+      const def = this.#byId.get(id)!;
+      const found = best.get(id);
+      const explained = found ? [...found.matched].reduce((sum, w) => sum + this.#weight(w, allStop), 0) : 0;
+      let coverage = total > 0 ? Math.min(1, explained / total) : 0;
+      const keyword = keywordHits.get(id) ?? null;
+      if (keyword) coverage = Math.max(coverage, KEYWORD_COVERAGE + (1 - KEYWORD_COVERAGE) * coverage);
+      const score = (found?.score ?? 1) * (keyword ? KEYWORD_BOOST : 1);
+      ranked.push({ intent: id, kind: def.kind, content: def.content, score, coverage, keyword, example: found?.example ?? keyword ?? '' });
+    }
+    ranked.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
+    const top5 = ranked.slice(0, 5);
+    const [first, second] = top5;
+    const t = this.#thresholds;
+    if (!first) return { normalised, verdict: 'none', ranked: [], why: 'no example shares a word' };
+    const clear = !second || second.score < first.score * t.margin || (first.keyword !== null && second.keyword === null);
+    if (first.coverage >= t.confident && clear) {
+      return { normalised, verdict: 'confident', ranked: top5, why: `coverage ${first.coverage.toFixed(2)}, clear of the runner-up` };
+    }
+    if (first.coverage >= t.near) {
+      return { normalised, verdict: 'near', ranked: top5, why: clear ? `coverage ${first.coverage.toFixed(2)} below ${t.confident}` : 'two intents too close to call' };
+    }
+    return { normalised, verdict: 'none', ranked: top5, why: `coverage ${first.coverage.toFixed(2)} below ${t.near}` };
+  }
+}

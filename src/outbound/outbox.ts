@@ -1,0 +1,140 @@
+/** @module The durable outbound path: sends queued rows, records the result, retries with backoff, resumes after a crash. */
+import type { Channel } from '../channels/channel.js';
+import { SendError } from '../channels/channel.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { maskAddress } from '../lib/mask.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { MessageStore, OutboxRow } from '../store/message-store.js';
+
+export interface OutboxDeps {
+  messages: MessageStore;
+  conversations: ConversationStore;
+  events: EventStore;
+  channel: Channel;
+  clock: Clock;
+  logger: Logger;
+  maxAttempts: number;
+  retryBaseMs: number;
+}
+
+const BATCH = 50;
+/** Longest wait before looking again, so a retry is never forgotten even if a timer is lost. */
+const MAX_IDLE_MS = 30_000;
+
+export class Outbox {
+  readonly #d: OutboxDeps;
+  #running: Promise<void> | null = null;
+  #again = false;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+
+  constructor(deps: OutboxDeps) {
+    this.#d = deps;
+  }
+
+  /** At start: rows a crash left mid-send are sent again (at least once beats never), then the queue drains. */
+  start(): void {
+    const requeued = this.#d.messages.requeueInterrupted(this.#d.clock.now());
+    if (requeued > 0) this.#d.logger.warn({ requeued }, 'outbox: resending messages interrupted by a restart');
+    this.#stopped = false;
+    this.kick();
+  }
+
+  /** Asks for a drain soon; cheap to call after every turn. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = this.drain().finally(() => {
+      this.#running = null;
+      if (this.#again) {
+        this.#again = false;
+        this.kick();
+      } else this.#arm();
+    });
+  }
+
+  /** Sends everything due now. Rows of one conversation go in order; conversations go side by side. */
+  async drain(): Promise<void> {
+    for (;;) {
+      const rows = this.#d.messages.due(this.#d.clock.now(), BATCH);
+      if (rows.length === 0) return;
+      const groups = new Map<number, OutboxRow[]>();
+      for (const r of rows) groups.set(r.conversationId, [...(groups.get(r.conversationId) ?? []), r]);
+      await Promise.all([...groups.values()].map((g) => this.#sendInOrder(g)));
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  /** Waits for the drain in progress; used by graceful shutdown. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#running;
+  }
+
+  #arm(): void {
+    if (this.#stopped) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    const next = this.#d.messages.nextDueAt();
+    if (!next) return;
+    const wait = Math.min(MAX_IDLE_MS, Math.max(10, next.getTime() - this.#d.clock.now().getTime()));
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.kick();
+    }, wait);
+    this.#timer.unref();
+  }
+
+  async #sendInOrder(rows: OutboxRow[]): Promise<void> {
+    for (const row of rows) {
+      const delivered = await this.#sendOne(row);
+      // A later reply must not overtake an earlier one that is waiting for a retry.
+      if (!delivered) return;
+    }
+  }
+
+  /** True when the row is finished with (sent or failed for good); false when it waits for a retry. */
+  async #sendOne(row: OutboxRow): Promise<boolean> {
+    const { messages, events, conversations, channel, clock, logger } = this.#d;
+    const log = logger.child({ conversationId: row.conversationId, outboundId: row.id });
+    if (row.optedOut && !row.ignoreOptOut) {
+      messages.markFailed(row.id, 'opted-out', clock.now());
+      log.info('outbox: not sent, contact has opted out');
+      return true;
+    }
+    if (!messages.markSending(row.id, clock.now())) return true;
+    try {
+      const result = await channel.send({ channel: row.channel, to: row.address, body: row.body });
+      messages.markSent(row.id, result.providerId, result.status, result.segments, clock.now());
+      log.info({ messageSid: result.providerId, contact: maskAddress(row.address), attempt: row.attempts + 1 }, 'outbox: sent');
+      return true;
+    } catch (err) {
+      const e = err instanceof SendError ? err : new SendError('internal', true, 'unexpected send failure');
+      const attempts = row.attempts + 1;
+      const now = clock.now();
+      if (e.optedOut) {
+        messages.markFailed(row.id, e.code, now);
+        conversations.markOptedOut(row.conversationId, now);
+        events.append({ conversationId: row.conversationId, messageId: row.id, kind: 'send.refused', detail: { code: e.code, reason: 'recipient opted out' }, at: now });
+        log.warn({ code: e.code }, 'outbox: recipient has opted out with the carrier');
+        return true;
+      }
+      if (e.retryable && attempts < this.#d.maxAttempts) {
+        const delay = this.#d.retryBaseMs * 2 ** (attempts - 1);
+        messages.markRetry(row.id, e.code, new Date(now.getTime() + delay), now);
+        log.warn({ code: e.code, attempt: attempts, retryInMs: delay }, 'outbox: send failed, will retry');
+        return false;
+      }
+      messages.markFailed(row.id, e.code, now);
+      events.append({ conversationId: row.conversationId, messageId: row.id, kind: 'send.failed', detail: { code: e.code, attempts }, at: now });
+      log.error({ code: e.code, attempt: attempts }, 'outbox: send failed for good');
+      return true;
+    }
+  }
+}

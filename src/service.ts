@@ -1,0 +1,80 @@
+/** @module Builds the service's parts from configuration: the wiring shared by the server, the CLI and tests. */
+import { join } from 'node:path';
+import { loadCatalogue, SYSTEM_KEYS, type Catalogue } from './content/catalogue.js';
+import type { Channel } from './channels/channel.js';
+import { FakeChannel } from './channels/fake-channel.js';
+import { TwilioChannel } from './channels/twilio/twilio-channel.js';
+import type { Config } from './config.js';
+import type { Understander } from './conversation/understand.js';
+import { loadIntents } from './intents/load-intents.js';
+import { IntentMatcher } from './intents/match-intent.js';
+import type { Clock } from './lib/clock.js';
+import type { Logger } from './lib/logger.js';
+import { projectRoot } from './lib/project-root.js';
+import { Outbox } from './outbound/outbox.js';
+import { RiskScreen } from './safety/screen-risk.js';
+import { createConversationStore, type ConversationStore } from './store/conversation-store.js';
+import { openDb, type Db } from './store/db.js';
+import { createEventStore, type EventStore } from './store/event-store.js';
+import { createMessageStore, type MessageStore } from './store/message-store.js';
+import { TurnRunner } from './turn/handle-inbound.js';
+
+export interface Knowledge {
+  catalogue: Catalogue;
+  understander: Understander;
+}
+
+/** Reads content/ and intents/ and cross-checks them; any problem stops start-up with a list of what to fix. */
+export function loadKnowledge(root = projectRoot()): Knowledge {
+  const catalogue = loadCatalogue(join(root, 'content'));
+  const set = loadIntents(join(root, 'intents'), new Set(catalogue.topics.keys()), new Set(SYSTEM_KEYS));
+  return {
+    catalogue,
+    understander: {
+      matcher: new IntentMatcher(set),
+      commands: set.commands,
+      screen: RiskScreen.fromFile(join(root, 'intents', 'safety', 'risk.yaml')),
+    },
+  };
+}
+
+export interface Service {
+  config: Readonly<Config>;
+  db: Db;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  events: EventStore;
+  channel: Channel;
+  outbox: Outbox;
+  runner: TurnRunner;
+  knowledge: Knowledge;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ServiceOptions {
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: Logger;
+  /** Defaults to Twilio when configured, else the local fake channel. */
+  channel?: Channel;
+  knowledge?: Knowledge;
+}
+
+export function createService(o: ServiceOptions): Service {
+  const knowledge = o.knowledge ?? loadKnowledge();
+  const db = openDb(o.config.databasePath);
+  const conversations = createConversationStore(db);
+  const messages = createMessageStore(db);
+  const events = createEventStore(db);
+  const channel = o.channel ?? (o.config.twilio ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
+  const outbox = new Outbox({
+    messages, conversations, events, channel, clock: o.clock, logger: o.logger,
+    maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
+  });
+  const runner = new TurnRunner({
+    db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
+    channel, outbox, clock: o.clock, logger: o.logger,
+  });
+  return { config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger };
+}

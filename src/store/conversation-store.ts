@@ -1,0 +1,106 @@
+/** @module SQL for contacts and their conversations. */
+import type { Db } from './db.js';
+import type { ChannelKind, Conversation, ConversationState, HandoffLevel, Mode } from '../conversation/types.js';
+
+interface Row {
+  id: number;
+  contact_id: number;
+  channel: ChannelKind;
+  address: string;
+  language: string | null;
+  opted_out: number;
+  mode: Mode;
+  handoff_level: 'routine' | 'urgent' | null;
+  state: string;
+}
+
+const SELECT = `
+  SELECT v.id, v.contact_id, c.channel, c.address, c.language, c.opted_out, v.mode, v.handoff_level, v.state
+  FROM conversations v JOIN contacts c ON c.id = v.contact_id`;
+
+function toConversation(r: Row): Conversation {
+  return {
+    id: r.id,
+    contactId: r.contact_id,
+    channel: r.channel,
+    address: r.address,
+    language: r.language,
+    optedOut: r.opted_out === 1,
+    mode: r.mode,
+    handoffLevel: r.handoff_level ?? 'none',
+    state: JSON.parse(r.state) as ConversationState,
+  };
+}
+
+export interface ConversationUpdate {
+  mode: Mode;
+  handoffLevel: HandoffLevel;
+  handoffReason?: string;
+  state: ConversationState;
+  language: string | null;
+  optedOut: boolean;
+}
+
+export type ConversationStore = ReturnType<typeof createConversationStore>;
+
+export function createConversationStore(db: Db) {
+  const insertContact = db.prepare(
+    'INSERT INTO contacts (channel, address, created_at) VALUES (?, ?, ?) ON CONFLICT (channel, address) DO NOTHING',
+  );
+  const contactId = db.prepare<[ChannelKind, string], { id: number }>('SELECT id FROM contacts WHERE channel = ? AND address = ?');
+  const insertConversation = db.prepare(
+    'INSERT INTO conversations (contact_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (contact_id) DO NOTHING',
+  );
+  const byContact = db.prepare<[number], Row>(`${SELECT} WHERE v.contact_id = ?`);
+  const byId = db.prepare<[number], Row>(`${SELECT} WHERE v.id = ?`);
+  const updateConversation = db.prepare(`
+    UPDATE conversations SET mode = @mode, handoff_level = @level,
+      handoff_reason = CASE WHEN @level IS NULL THEN NULL ELSE COALESCE(@reason, handoff_reason) END,
+      state = @state, updated_at = @now WHERE id = @id`);
+  const updateContact = db.prepare(`
+    UPDATE contacts SET language = @language,
+      opted_out_at = CASE WHEN opted_out <> @optedOut THEN @now ELSE opted_out_at END,
+      opted_out = @optedOut WHERE id = @id`);
+  const touchInbound = db.prepare('UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?');
+  const setOptedOut = db.prepare(
+    'UPDATE contacts SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, ?) WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)',
+  );
+
+  return {
+    /** The conversation for this address on this channel, created on first contact. */
+    findOrCreate(channel: ChannelKind, address: string, now: Date): Conversation {
+      const at = now.toISOString();
+      insertContact.run(channel, address, at);
+      const contact = contactId.get(channel, address)!;
+      insertConversation.run(contact.id, at, at);
+      return toConversation(byContact.get(contact.id)!);
+    },
+
+    get(id: number): Conversation | undefined {
+      const row = byId.get(id);
+      return row ? toConversation(row) : undefined;
+    },
+
+    noteInbound(id: number, at: Date): void {
+      touchInbound.run(at.toISOString(), at.toISOString(), id);
+    },
+
+    update(conversation: Conversation, next: ConversationUpdate, now: Date): void {
+      const at = now.toISOString();
+      updateConversation.run({
+        id: conversation.id,
+        mode: next.mode,
+        level: next.handoffLevel === 'none' ? null : next.handoffLevel,
+        reason: next.handoffReason ?? null,
+        state: JSON.stringify(next.state),
+        now: at,
+      });
+      updateContact.run({ id: conversation.contactId, language: next.language, optedOut: next.optedOut ? 1 : 0, now: at });
+    },
+
+    /** Twilio error 21610: the recipient has opted out with the carrier; stop sending to them. */
+    markOptedOut(conversationId: number, now: Date): void {
+      setOptedOut.run(now.toISOString(), conversationId);
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/** @module SQL for messages in and out; outbound rows double as the durable outbox. */
+import type { Db } from './db.js';
+import type { InboundMessage } from '../conversation/types.js';
+
+export interface StoredInbound {
+  id: number;
+  conversationId: number;
+  providerId: string;
+  text: string;
+  mediaCount: number;
+  receivedAt: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  conversationId: number;
+  channel: 'sms' | 'whatsapp';
+  address: string;
+  optedOut: boolean;
+  body: string;
+  ignoreOptOut: boolean;
+  attempts: number;
+}
+
+export interface TranscriptLine {
+  id: number;
+  direction: 'in' | 'out';
+  origin: string;
+  body: string;
+  status: string;
+  errorCode: string | null;
+  createdAt: string;
+}
+
+/** Delivery states in the order a message moves through them; a late callback never moves one backwards. */
+const STATUS_RANK: Record<string, number> = {
+  queued: 0, sending: 1, accepted: 1, scheduled: 1, sent: 2, delivered: 3, read: 4,
+  undelivered: 3, failed: 3, canceled: 3,
+};
+
+export type MessageStore = ReturnType<typeof createMessageStore>;
+
+export function createMessageStore(db: Db) {
+  const insertIn = db.prepare(`
+    INSERT OR IGNORE INTO messages (conversation_id, direction, provider_id, body, media, origin, status, created_at, updated_at)
+    VALUES (@conversationId, 'in', @providerId, @body, @media, 'young_person', 'received', @at, @at)`);
+  const inboundRow = `SELECT id, conversation_id AS conversationId, provider_id AS providerId, body AS text,
+      COALESCE(json_array_length(media), 0) AS mediaCount, created_at AS receivedAt FROM messages`;
+  const unprocessed = db.prepare<[], StoredInbound>(`${inboundRow} WHERE direction = 'in' AND status = 'received' ORDER BY id`);
+  const unprocessedFor = db.prepare<[number], StoredInbound>(
+    `${inboundRow} WHERE direction = 'in' AND status = 'received' AND conversation_id = ? ORDER BY id`,
+  );
+  const processed = db.prepare(`UPDATE messages SET status = 'processed', language = ?, updated_at = ? WHERE id = ? AND status = 'received'`);
+  const insertOut = db.prepare(`
+    INSERT OR IGNORE INTO messages (conversation_id, direction, body, language, origin, status, ignore_opt_out, reply_to, seq,
+      segments, next_attempt_at, created_at, updated_at)
+    VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @at, @at, @at)`);
+  const due = db.prepare<[string, number], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
+    SELECT m.id, m.conversation_id AS conversationId, c.channel, c.address, c.opted_out AS optedOut, m.body,
+      m.ignore_opt_out AS ignoreOptOut, m.attempts
+    FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
+    WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?`);
+  const nextDue = db.prepare<[], { at: string | null }>(
+    `SELECT MIN(next_attempt_at) AS at FROM messages WHERE direction = 'out' AND status = 'queued'`,
+  );
+  const sending = db.prepare(`UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'queued'`);
+  const sent = db.prepare(`UPDATE messages SET status = ?, provider_id = ?, segments = COALESCE(?, segments), error_code = NULL, updated_at = ? WHERE id = ?`);
+  const retry = db.prepare(`UPDATE messages SET status = 'queued', error_code = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?`);
+  const failed = db.prepare(`UPDATE messages SET status = 'failed', error_code = ?, updated_at = ? WHERE id = ?`);
+  const resetSending = db.prepare(`UPDATE messages SET status = 'queued', updated_at = ? WHERE direction = 'out' AND status = 'sending'`);
+  const byProvider = db.prepare<[string], { id: number; status: string; conversationId: number }>(
+    `SELECT id, status, conversation_id AS conversationId FROM messages WHERE provider_id = ? AND direction = 'out'`,
+  );
+  const setStatus = db.prepare(`UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), updated_at = ? WHERE id = ?`);
+  const transcript = db.prepare<[number], TranscriptLine>(`
+    SELECT id, direction, origin, body, status, error_code AS errorCode, created_at AS createdAt
+    FROM messages WHERE conversation_id = ? ORDER BY id`);
+  const repliesTo = db.prepare<[number], { body: string; segments: number | null }>(
+    `SELECT body, segments FROM messages WHERE reply_to = ? ORDER BY seq`,
+  );
+
+  return {
+    /** Stores an inbound message once; a second delivery of the same provider id reports `duplicate`. */
+    insertInbound(conversationId: number, m: InboundMessage): { id: number; duplicate: boolean } {
+      const r = insertIn.run({
+        conversationId,
+        providerId: m.providerId,
+        body: m.text,
+        media: m.media.length ? JSON.stringify(m.media) : null,
+        at: m.receivedAt.toISOString(),
+      });
+      if (r.changes === 0) return { id: 0, duplicate: true };
+      return { id: Number(r.lastInsertRowid), duplicate: false };
+    },
+    unprocessed: () => unprocessed.all(),
+    unprocessedFor: (conversationId: number) => unprocessedFor.all(conversationId),
+    markProcessed(id: number, language: string, now: Date): boolean {
+      return processed.run(language, now.toISOString(), id).changes === 1;
+    },
+    queueReply(r: {
+      conversationId: number; replyTo: number | null; seq: number; body: string; language: string;
+      origin: 'bot' | 'pa'; segments: number; ignoreOptOut: boolean; at: Date;
+    }): number {
+      const res = insertOut.run({ ...r, ignoreOptOut: r.ignoreOptOut ? 1 : 0, at: r.at.toISOString() });
+      return Number(res.lastInsertRowid);
+    },
+    due(now: Date, limit: number): OutboxRow[] {
+      return due.all(now.toISOString(), limit).map((r) => ({ ...r, optedOut: r.optedOut === 1, ignoreOptOut: r.ignoreOptOut === 1 }));
+    },
+    nextDueAt(): Date | null {
+      const at = nextDue.get()?.at;
+      return at ? new Date(at) : null;
+    },
+    /** Claims a queued row for one send attempt; false when someone else already has it. */
+    markSending: (id: number, now: Date) => sending.run(now.toISOString(), id).changes === 1,
+    markSent(id: number, providerId: string, status: string, segments: number | null, now: Date): void {
+      sent.run(status, providerId, segments, now.toISOString(), id);
+    },
+    markRetry: (id: number, code: string, at: Date, now: Date) => retry.run(code, at.toISOString(), now.toISOString(), id),
+    markFailed: (id: number, code: string, now: Date) => failed.run(code, now.toISOString(), id),
+    /** After a crash: a row left 'sending' may or may not have reached the provider; send it again rather than lose it. */
+    requeueInterrupted: (now: Date) => resetSending.run(now.toISOString()).changes,
+    /** Applies a delivery callback; returns the message it concerned, or undefined if it is not ours. */
+    applyStatus(providerId: string, status: string, errorCode: string | null, now: Date) {
+      const row = byProvider.get(providerId);
+      if (!row) return undefined;
+      const from = STATUS_RANK[row.status] ?? 0;
+      const to = STATUS_RANK[status];
+      const terminal = row.status === 'failed' || row.status === 'undelivered' || row.status === 'read';
+      if (to !== undefined && !terminal && to >= from && status !== row.status) {
+        setStatus.run(status, errorCode, now.toISOString(), row.id);
+      }
+      return row;
+    },
+    transcript: (conversationId: number) => transcript.all(conversationId),
+    repliesTo: (inboundId: number) => repliesTo.all(inboundId),
+  };
+}

@@ -1,0 +1,80 @@
+/** @module Numbered schema migrations, applied in order at start inside one transaction each. */
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Append only: a shipped migration is never edited, a change is a new number. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'contacts, conversations, messages, events',
+    sql: `
+      CREATE TABLE contacts (
+        id            INTEGER PRIMARY KEY,
+        channel       TEXT NOT NULL CHECK (channel IN ('sms', 'whatsapp')),
+        address       TEXT NOT NULL,              -- E.164, without the whatsapp: prefix
+        language      TEXT,                       -- the language replies are written in
+        opted_out     INTEGER NOT NULL DEFAULT 0,
+        opted_out_at  TEXT,
+        created_at    TEXT NOT NULL,
+        UNIQUE (channel, address)
+      );
+
+      CREATE TABLE conversations (
+        id              INTEGER PRIMARY KEY,
+        contact_id      INTEGER NOT NULL UNIQUE REFERENCES contacts(id),
+        mode            TEXT NOT NULL DEFAULT 'bot' CHECK (mode IN ('bot', 'waiting', 'with_pa')),
+        handoff_level   TEXT CHECK (handoff_level IN ('routine', 'urgent')),
+        handoff_reason  TEXT,
+        state           TEXT NOT NULL DEFAULT '{}', -- JSON: the menu on offer, the last topic answered
+        last_inbound_at TEXT,
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL
+      );
+
+      -- Inbound and outbound messages. Outbound rows are the outbox: written 'queued' in the turn's
+      -- transaction, moved to 'sending' just before the provider call, then 'sent' with the provider id.
+      CREATE TABLE messages (
+        id               INTEGER PRIMARY KEY,
+        conversation_id  INTEGER NOT NULL REFERENCES conversations(id),
+        direction        TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+        provider_id      TEXT,                    -- Twilio MessageSid
+        body             TEXT NOT NULL,
+        media            TEXT,                    -- JSON array of {url, contentType}
+        language         TEXT,
+        origin           TEXT NOT NULL,           -- young_person | bot | pa
+        status           TEXT NOT NULL,           -- in: received | processed; out: queued | sending | sent | delivered | read | undelivered | failed
+        error_code       TEXT,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at  TEXT,
+        ignore_opt_out   INTEGER NOT NULL DEFAULT 0, -- a safety reply is attempted even to a stopped contact
+        reply_to         INTEGER REFERENCES messages(id),
+        seq              INTEGER NOT NULL DEFAULT 0, -- order of the replies to one inbound message
+        segments         INTEGER,
+        created_at       TEXT NOT NULL,
+        updated_at       TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_provider_id ON messages (provider_id) WHERE provider_id IS NOT NULL;
+      CREATE UNIQUE INDEX messages_reply_seq ON messages (reply_to, seq) WHERE reply_to IS NOT NULL;
+      CREATE INDEX messages_conversation ON messages (conversation_id, id);
+      CREATE INDEX messages_unprocessed ON messages (id) WHERE direction = 'in' AND status = 'received';
+      CREATE INDEX messages_outbox ON messages (next_attempt_at, id) WHERE direction = 'out' AND status IN ('queued', 'sending');
+
+      -- What was decided and why: append only.
+      CREATE TABLE events (
+        id               INTEGER PRIMARY KEY,
+        conversation_id  INTEGER REFERENCES conversations(id),
+        message_id       INTEGER REFERENCES messages(id),
+        kind             TEXT NOT NULL,
+        detail           TEXT NOT NULL DEFAULT '{}',
+        created_at       TEXT NOT NULL
+      );
+      CREATE INDEX events_conversation ON events (conversation_id, id);
+      CREATE TRIGGER events_append_only BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append only'); END;
+    `,
+  },
+];

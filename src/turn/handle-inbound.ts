@@ -1,0 +1,167 @@
+/** @module The one place that sequences a turn: store, understand, decide, render, commit, send. */
+import type { Catalogue } from '../content/catalogue.js';
+import { countSegments } from '../content/count-segments.js';
+import { renderReply } from '../content/render-reply.js';
+import type { Channel } from '../channels/channel.js';
+import { decide } from '../conversation/decide.js';
+import type { Decision, InboundMessage } from '../conversation/types.js';
+import { understand, type Understander } from '../conversation/understand.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { maskAddress } from '../lib/mask.js';
+import type { Outbox } from '../outbound/outbox.js';
+import type { Db } from '../store/db.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { EventStore } from '../store/event-store.js';
+import type { MessageStore, StoredInbound } from '../store/message-store.js';
+import { ConversationQueue } from './conversation-queue.js';
+
+export interface TurnDeps {
+  db: Db;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  events: EventStore;
+  catalogue: Catalogue;
+  understander: Understander;
+  channel: Channel;
+  outbox: Outbox;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
+export interface TurnOutcome {
+  inboundId: number;
+  conversationId: number;
+  decision: Decision;
+  language: string;
+  replies: string[];
+  segments: number;
+  durationMs: number;
+}
+
+export interface Received {
+  duplicate: boolean;
+  conversationId: number;
+  messageId: number;
+}
+
+export class TurnRunner {
+  readonly #d: TurnDeps;
+  readonly #queue = new ConversationQueue();
+
+  constructor(deps: TurnDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Stores the message durably (one transaction) before the channel is told "received". A second delivery
+   * of the same provider id is reported as a duplicate and changes nothing.
+   */
+  receive(m: InboundMessage): Received {
+    const { db, conversations, messages } = this.#d;
+    return db.transaction((): Received => {
+      const conversation = conversations.findOrCreate(m.channel, m.from, m.receivedAt);
+      const stored = messages.insertInbound(conversation.id, m);
+      if (!stored.duplicate) conversations.noteInbound(conversation.id, m.receivedAt);
+      return { duplicate: stored.duplicate, conversationId: conversation.id, messageId: stored.id };
+    })();
+  }
+
+  /** Processes, in order, every stored but unprocessed message of the conversation; returns what each turn did. */
+  async process(conversationId: number): Promise<TurnOutcome[]> {
+    const outcomes: TurnOutcome[] = [];
+    await this.#queue.run(conversationId, async () => {
+      for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
+        const outcome = this.#turn(inbound);
+        if (outcome) outcomes.push(outcome);
+      }
+    });
+    return outcomes;
+  }
+
+  /** After a restart: every message stored but not yet answered is answered now. */
+  async recover(): Promise<number> {
+    const pending = this.#d.messages.unprocessed();
+    const conversationIds = [...new Set(pending.map((p) => p.conversationId))];
+    await Promise.all(conversationIds.map((id) => this.process(id)));
+    return pending.length;
+  }
+
+  /** Resolves when no turn is running; for graceful shutdown. */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  #turn(inbound: StoredInbound): TurnOutcome | null {
+    const started = performance.now();
+    const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
+    const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
+    const conversation = conversations.get(inbound.conversationId);
+    if (!conversation) throw new Error(`conversation ${inbound.conversationId} is missing`);
+
+    const understanding = understand(inbound.text, inbound.mediaCount, understander);
+    const decision = decide({
+      conversation,
+      understanding,
+      mainMenu: catalogue.menus.main,
+      carrierConfirmsOptOut: channel.confirmsOptOut(conversation.channel),
+    });
+    const language = conversation.language ?? 'en';
+    const replies = decision.replies
+      .map((plan) => ({ plan, text: renderReply(plan, catalogue, language) }))
+      .filter((r) => r.text.trim() !== '');
+    const optedOut = decision.optOut === 'stop' ? true : decision.optOut === 'start' ? false : conversation.optedOut;
+    const level = decision.handoff === 'urgent' || conversation.handoffLevel === 'urgent'
+      ? 'urgent'
+      : decision.handoff === 'routine' || conversation.handoffLevel === 'routine' ? 'routine' : 'none';
+    const now = clock.now();
+
+    const committed = db.transaction(() => {
+      // The guard makes a turn happen once even if two processes raced for the same message.
+      if (!messages.markProcessed(inbound.id, language, now)) return false;
+      replies.forEach((r, seq) =>
+        messages.queueReply({
+          conversationId: conversation.id, replyTo: inbound.id, seq, body: r.text, language, origin: 'bot',
+          segments: countSegments(r.text), ignoreOptOut: r.plan.ignoreOptOut === true, at: now,
+        }),
+      );
+      conversations.update(conversation, {
+        mode: decision.mode, handoffLevel: level, handoffReason: decision.handoffReason, state: decision.state,
+        language: conversation.language, optedOut,
+      }, now);
+      events.append({
+        conversationId: conversation.id, messageId: inbound.id, kind: 'turn',
+        detail: { intent: decision.intent, topic: decision.topic, handoff: decision.handoff, why: decision.why,
+          match: understanding.match.ranked.slice(0, 3).map((r) => ({ intent: r.intent, coverage: Number(r.coverage.toFixed(3)) })) },
+        at: now,
+      });
+      if (decision.handoff !== 'none' && level !== conversation.handoffLevel) {
+        events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
+      }
+      if (decision.optOut) {
+        events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `optout.${decision.optOut}`, detail: {}, at: now });
+      }
+      return true;
+    })();
+    if (!committed) return null;
+    outbox.kick();
+
+    const texts = replies.map((r) => r.text);
+    const outcome: TurnOutcome = {
+      inboundId: inbound.id,
+      conversationId: conversation.id,
+      decision,
+      language,
+      replies: texts,
+      segments: texts.reduce((sum, t) => sum + countSegments(t), 0),
+      durationMs: performance.now() - started,
+    };
+    log.info({
+      intent: decision.intent, topic: decision.topic, handoff: decision.handoff, replies: texts.length,
+      contact: maskAddress(conversation.address), durationMs: Number(outcome.durationMs.toFixed(2)),
+    }, 'turn');
+    if (decision.handoff === 'urgent') log.warn({ reason: decision.handoffReason }, 'urgent handoff requested');
+    return outcome;
+  }
+}
