@@ -13,6 +13,8 @@ export interface IntentScore {
   coverage: number;
   keyword: string | null;
   example: string;
+  /** The blend of coverage and score that orders the candidates. */
+  rank: number;
 }
 
 export type Verdict = 'confident' | 'near' | 'none';
@@ -35,7 +37,7 @@ export interface MatchThresholds {
   margin: number;
 }
 
-export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.55, near: 0.3, margin: 0.8 };
+export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.5, near: 0.3, margin: 0.9 };
 
 interface ExampleDoc {
   id: number;
@@ -46,6 +48,8 @@ interface ExampleDoc {
 /** Keyword hits weigh as much as this share of the message's meaning. */
 const KEYWORD_COVERAGE = 0.7;
 const KEYWORD_BOOST = 1.5;
+/** How much BM25 counts next to coverage when ordering candidates. */
+const SCORE_SHARE = 0.25;
 
 export class IntentMatcher {
   readonly #search: MiniSearch<ExampleDoc>;
@@ -105,13 +109,14 @@ export class IntentMatcher {
   }
 
   match(text: string): MatchResult {
-    const normalised = this.normalise(text);
+    // Single digits ("2", "4 u") say nothing about a topic; a bare number is a menu choice, handled before matching.
+    const normalised = this.normalise(text).split(' ').filter((w) => !/^\d$/.test(w)).join(' ');
     if (normalised === '') return { normalised, verdict: 'none', ranked: [], why: 'no words' };
 
     const exact = this.#exact.get(normalised);
     if (exact) {
       const def = this.#byId.get(exact)!;
-      const top: IntentScore = { intent: def.id, kind: def.kind, content: def.content, score: Infinity, coverage: 1, keyword: null, example: normalised };
+      const top: IntentScore = { intent: def.id, kind: def.kind, content: def.content, score: Infinity, coverage: 1, keyword: null, example: normalised, rank: 1 };
       return { normalised, verdict: 'confident', ranked: [top], why: 'same as an example' };
     }
 
@@ -138,14 +143,18 @@ export class IntentMatcher {
       const keyword = keywordHits.get(id) ?? null;
       if (keyword) coverage = Math.max(coverage, KEYWORD_COVERAGE + (1 - KEYWORD_COVERAGE) * coverage);
       const score = (found?.score ?? 1) * (keyword ? KEYWORD_BOOST : 1);
-      ranked.push({ intent: id, kind: def.kind, content: def.content, score, coverage, keyword, example: found?.example ?? keyword ?? '' });
+      ranked.push({ intent: id, kind: def.kind, content: def.content, score, coverage, keyword, example: found?.example ?? keyword ?? '', rank: 0 });
     }
-    ranked.sort((a, b) => b.score - a.score || b.coverage - a.coverage);
+    // Coverage (how much of the message an intent explains) leads; BM25 breaks near-ties. BM25 alone favours
+    // whichever intent has the most examples sharing common words such as "care leaver".
+    const maxScore = Math.max(...ranked.map((r) => r.score));
+    for (const r of ranked) r.rank = r.coverage * (1 - SCORE_SHARE) + SCORE_SHARE * (r.score / maxScore);
+    ranked.sort((a, b) => b.rank - a.rank);
     const top5 = ranked.slice(0, 5);
     const [first, second] = top5;
     const t = this.#thresholds;
     if (!first) return { normalised, verdict: 'none', ranked: [], why: 'no example shares a word' };
-    const clear = !second || second.score < first.score * t.margin || (first.keyword !== null && second.keyword === null);
+    const clear = !second || second.rank < first.rank * t.margin || (first.keyword !== null && second.keyword === null);
     if (first.coverage >= t.confident && clear) {
       return { normalised, verdict: 'confident', ranked: top5, why: `coverage ${first.coverage.toFixed(2)}, clear of the runner-up` };
     }

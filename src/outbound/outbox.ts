@@ -111,7 +111,10 @@ export class Outbox {
     if (!messages.markSending(row.id, clock.now())) return true;
     try {
       const result = await channel.send({ channel: row.channel, to: row.address, body: row.body });
-      messages.markSent(row.id, result.providerId, result.status, result.segments, clock.now());
+      // Twilio answers 'queued' or 'accepted' for a message it has taken on; to us that is 'sent', never our own
+      // 'queued' (which would put it back in the outbox and send it twice).
+      const status = ['delivered', 'read', 'sent'].includes(result.status) ? result.status : 'sent';
+      messages.markSent(row.id, result.providerId, status, result.segments, clock.now());
       log.info({ messageSid: result.providerId, contact: maskAddress(row.address), attempt: row.attempts + 1 }, 'outbox: sent');
       return true;
     } catch (err) {

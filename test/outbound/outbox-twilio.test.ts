@@ -1,0 +1,120 @@
+/** The outbox sending through the real TwilioChannel against Twilio's REST API mocked with nock. */
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
+import { readConfig } from '../../src/config.js';
+import { ACCOUNT_SID, TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
+import { converse } from '../../src/cli/local-service.js';
+
+const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
+const twilioConfig = readConfig(TWILIO_ENV).twilio!;
+
+let service: ReturnType<typeof testService>;
+
+function sentRows() {
+  return service.db
+    .prepare(`SELECT body, status, provider_id AS providerId, error_code AS errorCode, attempts FROM messages WHERE direction = 'out' ORDER BY id`)
+    .all() as Array<{ body: string; status: string; providerId: string | null; errorCode: string | null; attempts: number }>;
+}
+
+beforeAll(() => {
+  delete process.env['TWILIO_REGION'];
+  delete process.env['TWILIO_EDGE'];
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+});
+afterAll(() => nock.enableNetConnect());
+
+beforeEach(() => {
+  service = testService({
+    env: { ...TWILIO_ENV, OUTBOX_RETRY_BASE_MS: '10' },
+    channel: new TwilioChannel(twilioConfig, { keepAlive: false }),
+  });
+});
+afterEach(async () => {
+  await service.outbox.stop();
+  service.db.close();
+  nock.cleanAll();
+});
+
+describe('sending replies through Twilio', () => {
+  it('posts the reply from the configured number with a status callback and records the SID', async () => {
+    let form: Record<string, string> = {};
+    const scope = nock('https://api.twilio.com')
+      .post(MESSAGES_PATH, (body: Record<string, string>) => {
+        form = body;
+        return true;
+      })
+      .reply(201, { sid: `SM${'a'.repeat(32)}`, status: 'queued', num_segments: '2', error_code: null });
+    await converse(service, '+447700900301', 'sms', 'do i have to pay council tax');
+    await settle(service);
+    expect(scope.isDone()).toBe(true);
+    expect(form['To']).toBe('+447700900301');
+    expect(form['From']).toBe('+447700900000');
+    expect(form['StatusCallback']).toBe('https://offerline.example.org/webhooks/twilio/status');
+    expect(form['Body']).toMatch(/council tax/i);
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'sent', providerId: `SM${'a'.repeat(32)}`, attempts: 1 })]);
+  });
+
+  it('sends WhatsApp replies from the WhatsApp sender to the whatsapp: address', async () => {
+    let form: Record<string, string> = {};
+    nock('https://api.twilio.com')
+      .post(MESSAGES_PATH, (body: Record<string, string>) => {
+        form = body;
+        return true;
+      })
+      .reply(201, { sid: `SM${'b'.repeat(32)}`, status: 'queued' });
+    await converse(service, '+447700900302', 'whatsapp', 'hiya');
+    await settle(service);
+    expect(form['To']).toBe('whatsapp:+447700900302');
+    expect(form['From']).toBe('whatsapp:+447700900000');
+  });
+
+  it('retries a retryable failure with backoff and sends the reply exactly once', async () => {
+    const scope = nock('https://api.twilio.com')
+      .post(MESSAGES_PATH).reply(503, { code: 20503, message: 'Service unavailable', status: 503 })
+      .post(MESSAGES_PATH).reply(429, { code: 20429, message: 'Too many requests', status: 429 })
+      .post(MESSAGES_PATH).reply(201, { sid: `SM${'c'.repeat(32)}`, status: 'queued' });
+    await converse(service, '+447700900303', 'sms', 'council tax');
+    // The outbox's own timer retries after 10 ms, then 20 ms.
+    service.outbox.start();
+    for (let i = 0; i < 100 && sentRows()[0]?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(scope.isDone()).toBe(true);
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'sent', providerId: `SM${'c'.repeat(32)}`, attempts: 3 })]);
+  });
+
+  it('gives up on a permanent failure without retrying and records the code', async () => {
+    nock('https://api.twilio.com').post(MESSAGES_PATH).once().reply(400, { code: 21211, message: "The 'To' number is not valid", status: 400 });
+    await converse(service, '+447700900304', 'sms', 'council tax');
+    await settle(service);
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'failed', errorCode: '21211', attempts: 1 })]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('on error 21610 marks the contact opted out and sends them nothing more', async () => {
+    nock('https://api.twilio.com').post(MESSAGES_PATH).once().reply(400, { code: 21610, message: 'Attempt to send to unsubscribed recipient', status: 400 });
+    await converse(service, '+447700900305', 'sms', 'council tax');
+    await settle(service);
+    expect(sentRows()[0]).toEqual(expect.objectContaining({ status: 'failed', errorCode: '21610' }));
+    const contact = service.db.prepare(`SELECT opted_out FROM contacts WHERE address = '+447700900305'`).get() as { opted_out: number };
+    expect(contact.opted_out).toBe(1);
+    // The next ordinary question is stored but not answered: no further request reaches Twilio (nock would throw).
+    const o = await converse(service, '+447700900305', 'sms', 'what about a deposit');
+    await settle(service);
+    expect(o?.replies).toEqual([]);
+    const events = service.events.forConversation(o!.conversationId).map((e) => e.kind);
+    expect(events).toContain('send.refused');
+  });
+
+  it('a reply whose send was interrupted by a crash is sent after restart rather than lost', async () => {
+    await service.outbox.stop(); // the "old process": its outbox never finishes
+    await converse(service, '+447700900306', 'sms', 'council tax');
+    // Simulate a process that died inside the send call: the row is left 'sending'.
+    service.db.prepare(`UPDATE messages SET status = 'sending', attempts = 1 WHERE direction = 'out'`).run();
+    const scope = nock('https://api.twilio.com').post(MESSAGES_PATH).once().reply(201, { sid: `SM${'d'.repeat(32)}`, status: 'queued' });
+    service.outbox.start();
+    await settle(service);
+    expect(scope.isDone()).toBe(true);
+    expect(sentRows()[0]).toEqual(expect.objectContaining({ providerId: `SM${'d'.repeat(32)}`, attempts: 2 }));
+  });
+});
