@@ -49,6 +49,7 @@ const schema = z.object({
     .default('twilio'),
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
+  REPLY_CHANNEL: z.enum(['twilio', 'fake'], { error: 'must be "twilio" or "fake"' }).optional(),
   TRUST_PROXY: optionalText,
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
@@ -81,6 +82,8 @@ export interface Config {
   simulatorEnabled: boolean;
   /** Without Twilio, replies go to the fake channel; this file (JSON lines) records each one when set. */
   fakeChannelFile?: string;
+  /** Where replies go: Twilio when configured, else the fake channel; "fake" keeps a staging copy from sending. */
+  replyChannel: 'twilio' | 'fake';
   trustProxy?: string;
   outbox: { maxAttempts: number; retryBaseMs: number };
   shutdownTimeoutMs: number;
@@ -131,6 +134,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       };
     }
   }
+  if (e.REPLY_CHANNEL === 'twilio' && !anyTwilio) problems.push('REPLY_CHANNEL: "twilio" needs the TWILIO_* settings; set them or leave REPLY_CHANNEL unset');
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -145,6 +149,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       : 'Twilio is not configured on this service: set TWILIO_AUTH_TOKEN, TWILIO_ACCOUNT_SID, PUBLIC_BASE_URL and TWILIO_FROM_NUMBER',
     simulatorEnabled: e.SIMULATOR_ENABLED ?? !twilio,
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
+    replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     trustProxy: e.TRUST_PROXY,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

@@ -67,7 +67,9 @@ export function createService(o: ServiceOptions): Service {
   const conversations = createConversationStore(db);
   const messages = createMessageStore(db);
   const events = createEventStore(db);
-  const channel = o.channel ?? (o.config.twilio ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
+  const channel =
+    o.channel ??
+    (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
   const outbox = new Outbox({
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,

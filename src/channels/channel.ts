@@ -6,6 +6,8 @@ export interface OutgoingMessage {
   /** E.164, without any channel prefix. */
   to: string;
   body: string;
+  /** Our id for the message, so a provider or a test can tell a resend from a new message. */
+  ref: number;
 }
 
 export interface SendResult {

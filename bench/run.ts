@@ -1,0 +1,67 @@
+/** `npm run bench`: in-process figures, printed as a table and written to bench/results.json. Never run by tests. */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { FakeChannel } from '../src/channels/fake-channel.js';
+import { readConfig } from '../src/config.js';
+import { systemClock } from '../src/lib/clock.js';
+import { projectRoot } from '../src/lib/project-root.js';
+import { createService, loadKnowledge } from '../src/service.js';
+
+const root = projectRoot();
+const texts = [join(root, '..', 'shared', 'eval', 'sample.jsonl'), join(root, 'test', 'fixtures', 'english-holdout.jsonl')]
+  .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const knowledge = loadKnowledge();
+  const loadMs = performance.now() - t0;
+
+  const matchTimes: number[] = [];
+  for (let round = 0; round < 20; round++) {
+    for (const t of texts) {
+      const s = performance.now();
+      knowledge.understander.matcher.match(t);
+      matchTimes.push(performance.now() - s);
+    }
+  }
+
+  const service = createService({
+    config: { ...readConfig({}), databasePath: join(root, 'data', `bench-${Date.now()}.db`) },
+    clock: systemClock, logger: pino({ level: 'silent' }), channel: new FakeChannel(), knowledge,
+  });
+  const turns = Number(process.env['BENCH_TURNS'] ?? 2000);
+  const turnTimes: number[] = [];
+  for (let i = 0; i < turns; i++) {
+    const from = `+4477009${String(30_000 + (i % 500)).padStart(5, '0')}`;
+    const s = performance.now();
+    const received = service.runner.receive({
+      providerId: `SM${randomBytes(16).toString('hex')}`, channel: 'sms', from, to: '+447700900000', text: texts[i % texts.length]!, media: [], receivedAt: new Date(),
+    });
+    await service.runner.process(received.conversationId);
+    turnTimes.push(performance.now() - s);
+  }
+  await service.outbox.stop();
+  service.db.close();
+
+  matchTimes.sort((a, b) => a - b);
+  turnTimes.sort((a, b) => a - b);
+  const results = {
+    when: new Date().toISOString(),
+    node: process.version,
+    knowledgeLoadMs: Number(loadMs.toFixed(1)),
+    matchMicrosP50: Number((percentile(matchTimes, 0.5) * 1000).toFixed(1)),
+    matchMicrosP99: Number((percentile(matchTimes, 0.99) * 1000).toFixed(1)),
+    turns,
+    turnMsP50: Number(percentile(turnTimes, 0.5).toFixed(3)),
+    turnMsP99: Number(percentile(turnTimes, 0.99).toFixed(3)),
+    rssMb: Math.round(process.memoryUsage().rss / 1e6),
+  };
+  console.table(results);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+}
+
+void main();

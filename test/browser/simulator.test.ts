@@ -1,0 +1,69 @@
+/** The web simulator in a real browser (Debian's chromium via playwright-core). */
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serve, testService, type Served } from '../helpers/test-service.js';
+
+let browser: Browser;
+let service: ReturnType<typeof testService>;
+let served: Served;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  service = testService();
+  service.outbox.start();
+  served = await serve(service);
+});
+afterAll(async () => {
+  await browser?.close();
+  await served?.close();
+  await service?.outbox.stop();
+  service?.db.close();
+});
+
+describe('web simulator', () => {
+  it('lets a person chat by SMS and WhatsApp through the real pipeline', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(5000);
+    await page.goto(`${served.url}/`);
+    await expect(page.title()).resolves.toBe('offerline simulator');
+
+    await page.fill('#from', '+447700900777');
+    await page.dispatchEvent('#from', 'change');
+    await page.fill('#text', 'cn u help wiv my deposit');
+    await page.click('#send');
+    const reply = page.locator('#transcript li.out').first();
+    await reply.waitFor();
+    expect(await reply.textContent()).toMatch(/deposit/i);
+    expect(await reply.textContent()).toMatch(/topic · deposit · handoff none/);
+
+    // A risk message is answered with the safety reply and marked urgent.
+    await page.fill('#text', 'i want to end my life');
+    await page.press('#text', 'Enter');
+    const urgent = page.locator('#transcript li.out.handoff-urgent');
+    await urgent.waitFor();
+    expect(await urgent.textContent()).toContain('999');
+
+    // The conversation is kept: reloading shows the same transcript from the database.
+    await page.reload();
+    await page.locator('#transcript li').nth(3).waitFor();
+    expect(await page.locator('#transcript li').count()).toBe(4);
+
+    // WhatsApp is a separate conversation for the same number.
+    await page.selectOption('#channel', 'whatsapp');
+    await expect.poll(() => page.locator('#transcript li').count()).toBe(0);
+    await page.close();
+  });
+
+  it('is not served when the simulator is switched off', async () => {
+    const off = testService({ env: { SIMULATOR_ENABLED: 'false' } });
+    const offServed = await serve(off);
+    try {
+      expect((await fetch(`${offServed.url}/`)).status).toBe(404);
+      const res = await fetch(`${offServed.url}/simulator/api/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(404);
+    } finally {
+      await offServed.close();
+      off.db.close();
+    }
+  });
+});

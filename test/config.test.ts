@@ -1,0 +1,62 @@
+/** Configuration is read once and a bad value names the variable and the fix. */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../src/config.js';
+import { TWILIO_ENV } from './helpers/test-service.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    readConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('readConfig', () => {
+  it('runs with nothing set: local database, no Twilio, simulator on, replies to the fake channel', () => {
+    const c = readConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databasePath).toBe('data/offerline.db');
+    expect(c.twilio).toBeUndefined();
+    expect(c.twilioDisabledReason).toMatch(/TWILIO_AUTH_TOKEN/);
+    expect(c.simulatorEnabled).toBe(true);
+    expect(c.replyChannel).toBe('fake');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('with Twilio set: signatures checked, replies through Twilio, simulator off unless asked for', () => {
+    const c = readConfig({ ...TWILIO_ENV, PUBLIC_BASE_URL: 'https://offerline.example.org/' });
+    expect(c.twilio?.publicBaseUrl).toBe('https://offerline.example.org');
+    expect(c.replyChannel).toBe('twilio');
+    expect(c.simulatorEnabled).toBe(false);
+    expect(readConfig({ ...TWILIO_ENV, SIMULATOR_ENABLED: 'true' }).simulatorEnabled).toBe(true);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ PUBLIC_BASE_URL: 'offerline.example.org' }, 'PUBLIC_BASE_URL: must be a full URL'],
+    [{ ...TWILIO_ENV, TWILIO_ACCOUNT_SID: 'AC123' }, 'TWILIO_ACCOUNT_SID: must start with AC'],
+    [{ TWILIO_AUTH_TOKEN: 'x' }, 'PUBLIC_BASE_URL: needed to check Twilio signatures'],
+    [{ TWILIO_AUTH_TOKEN: 'x', PUBLIC_BASE_URL: 'https://a.example' }, 'TWILIO_ACCOUNT_SID: needed to send replies'],
+    [{ ...TWILIO_ENV, TWILIO_FROM_NUMBER: '07700900000' }, 'TWILIO_FROM_NUMBER: must be an E.164 number'],
+    [{ ...TWILIO_ENV, TWILIO_API_KEY: `SK${'1'.repeat(32)}` }, 'TWILIO_API_KEY and TWILIO_API_SECRET: set both or neither'],
+    [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED'],
+    [{ REPLY_CHANNEL: 'twilio' }, 'REPLY_CHANNEL'],
+  ])('%o is refused with a message naming %s', (env, expected) => {
+    expect(problems(env as Record<string, string>).join('\n')).toContain(expected);
+  });
+
+  it('the service refuses to start on a bad value and says which variable to fix', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { PATH: process.env['PATH'] ?? '', PORT: 'eighty' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain('PORT');
+  });
+});

@@ -1,0 +1,49 @@
+/** Runs the real service as a child process (`src/main.ts`), for tests that kill and restart it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface RunningService {
+  url: string;
+  child: ChildProcess;
+  /** Every log line the process wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  /** Raw stdout and stderr, for tests that look for leaks. */
+  raw: string[];
+  exited: Promise<number | null>;
+}
+
+/** Starts the service and resolves once it is ready (listening and recovery done). */
+export async function startServiceProcess(env: Record<string, string>): Promise<RunningService> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const raw: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  createInterface({ input: child.stderr! }).on('line', (l) => raw.push(l));
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      raw.push(line);
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        logs.push(entry);
+        if (entry['msg'] === 'offerline listening') resolve(entry['port'] as number);
+      } catch {
+        /* not a log line */
+      }
+    });
+    void exited.then((code) => reject(new Error(`service exited with ${code} before listening: ${raw.join('\n')}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { url, child, logs, raw, exited };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('service never became ready');
+}
