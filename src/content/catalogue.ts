@@ -39,7 +39,7 @@ export class ContentError extends Error {
 /** The system message keys the service uses; every language file must define them or fall back to English. */
 export const SYSTEM_KEYS = [
   'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
-  'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only',
+  'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
 ] as const;
 
 function readYaml(path: string, problems: string[]): unknown {

@@ -50,6 +50,7 @@ export function createMessageStore(db: Db) {
   const unprocessedFor = db.prepare<[number], StoredInbound>(
     `${inboundRow} WHERE direction = 'in' AND status = 'received' AND conversation_id = ? ORDER BY id`,
   );
+  const failedTurn = db.prepare(`UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ? AND status = 'received'`);
   const processed = db.prepare(`UPDATE messages SET status = 'processed', language = ?, updated_at = ? WHERE id = ? AND status = 'received'`);
   const insertOut = db.prepare(`
     INSERT OR IGNORE INTO messages (conversation_id, direction, body, language, origin, status, ignore_opt_out, reply_to, seq,
@@ -97,6 +98,8 @@ export function createMessageStore(db: Db) {
     markProcessed(id: number, language: string, now: Date): boolean {
       return processed.run(language, now.toISOString(), id).changes === 1;
     },
+    /** Closes an inbound message whose turn threw, so it cannot block the conversation. */
+    markFailedTurn: (id: number, now: Date) => failedTurn.run(now.toISOString(), id).changes === 1,
     queueReply(r: {
       conversationId: number; replyTo: number | null; seq: number; body: string; language: string;
       origin: 'bot' | 'pa'; segments: number; ignoreOptOut: boolean; at: Date;

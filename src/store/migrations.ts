@@ -46,7 +46,7 @@ export const migrations: readonly Migration[] = [
         media            TEXT,                    -- JSON array of {url, contentType}
         language         TEXT,
         origin           TEXT NOT NULL,           -- young_person | bot | pa
-        status           TEXT NOT NULL,           -- in: received | processed; out: queued | sending | sent | delivered | read | undelivered | failed
+        status           TEXT NOT NULL,           -- in: received | processed | failed; out: queued | sending | sent | delivered | read | undelivered | failed
         error_code       TEXT,
         attempts         INTEGER NOT NULL DEFAULT 0,
         next_attempt_at  TEXT,

@@ -1,7 +1,7 @@
 /** @module The one place that sequences a turn: store, understand, decide, render, commit, send. */
 import type { Catalogue } from '../content/catalogue.js';
 import { countSegments } from '../content/count-segments.js';
-import { renderReply } from '../content/render-reply.js';
+import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
 import type { Decision, InboundMessage } from '../conversation/types.js';
@@ -73,8 +73,12 @@ export class TurnRunner {
     const outcomes: TurnOutcome[] = [];
     await this.#queue.run(conversationId, async () => {
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
-        const outcome = this.#turn(inbound);
-        if (outcome) outcomes.push(outcome);
+        try {
+          const outcome = this.#turn(inbound);
+          if (outcome) outcomes.push(outcome);
+        } catch (err) {
+          this.#failed(inbound, err);
+        }
       }
     });
     return outcomes;
@@ -91,6 +95,40 @@ export class TurnRunner {
   /** Resolves when no turn is running; for graceful shutdown. */
   idle(): Promise<void> {
     return this.#queue.idle();
+  }
+
+  /**
+   * A turn that throws (a bug, bad content) must not leave the young person unanswered or block every later
+   * message of the conversation: the message is closed as failed, an apology with the safety line is queued,
+   * and a message that screens as urgent still raises the urgent handoff.
+   */
+  #failed(inbound: StoredInbound, err: unknown): void {
+    const { db, conversations, messages, events, catalogue, understander, outbox, clock } = this.#d;
+    const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
+    log.error({ err }, 'turn failed');
+    const now = clock.now();
+    let urgent = false;
+    try {
+      urgent = understander.screen.screen(inbound.text)?.level === 'urgent';
+    } catch {
+      urgent = true; // cannot tell: treat as the safer case
+    }
+    const text = catalogue.system.get('en')?.[urgent ? 'crisis' : 'error'] ?? '';
+    db.transaction(() => {
+      if (!messages.markFailedTurn(inbound.id, now)) return;
+      if (text) {
+        messages.queueReply({ conversationId: inbound.conversationId, replyTo: inbound.id, seq: 0, body: fillPlaceholders(text, catalogue.contacts),
+          language: 'en', origin: 'bot', segments: countSegments(text), ignoreOptOut: urgent, at: now });
+      }
+      const conversation = conversations.get(inbound.conversationId);
+      if (urgent && conversation) {
+        conversations.update(conversation, { mode: conversation.mode === 'with_pa' ? 'with_pa' : 'waiting', handoffLevel: 'urgent', handoffReason: 'risk (turn failed)',
+          state: conversation.state, language: conversation.language, optedOut: conversation.optedOut }, now);
+        events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'handoff.requested', detail: { level: 'urgent', reason: 'risk (turn failed)' }, at: now });
+      }
+      events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'turn.failed', detail: { error: err instanceof Error ? err.name : 'unknown' }, at: now });
+    })();
+    outbox.kick();
   }
 
   #turn(inbound: StoredInbound): TurnOutcome | null {
