@@ -15,4 +15,5 @@ if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
 fi
 
 npm run --silent typecheck
+npm run --silent content:check
 npx vitest run "$@"

@@ -1,12 +1,14 @@
-/** @module The offerline command line: simulate, chat, explain. */
+/** @module The offerline command line: simulate, chat, explain, content-check. */
 import { chat } from './chat.js';
+import { contentCheck } from './content-check.js';
 import { explain } from './explain.js';
 import { simulate } from './simulate.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
   chat [--from +44...] [--channel sms|whatsapp] [--db PATH]   talk to the assistant in the terminal
-  explain "text"                          how a message is read: risk, command, intent scores`;
+  explain "text"                          how a message is read: risk, command, intent scores
+  content-check                           validate content/ and intents/ (also: npm run content:check)`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -17,6 +19,8 @@ async function run(argv: string[]): Promise<number> {
       return chat(args);
     case 'explain':
       return explain(args);
+    case 'content-check':
+      return contentCheck();
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;

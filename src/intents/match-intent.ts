@@ -69,9 +69,11 @@ export class IntentMatcher {
       storeFields: ['intent', 'text'],
       searchOptions: {
         combineWith: 'OR',
-        // Typos: one edit in 5-9 letter words, two in longer ones; prefixes catch "apprentice" for "apprenticeship".
-        fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
-        prefix: (term) => term.length >= 4,
+        // Only words no example uses are looked up loosely: typos get one edit in 5-9 letter words, two in
+        // longer ones, and prefixes catch "apprentice" for "apprenticeship". Known words match exactly, which
+        // keeps a message's matching well under a millisecond.
+        fuzzy: (term) => (term.length >= 5 && !this.#intentFrequency.has(term) ? 0.2 : false),
+        prefix: (term) => term.length >= 4 && !this.#intentFrequency.has(term),
       },
     });
     const docs: ExampleDoc[] = [];
@@ -125,7 +127,10 @@ export class IntentMatcher {
     const total = words.reduce((sum, w) => sum + this.#weight(w, allStop), 0);
 
     const best = new Map<string, { score: number; example: string; matched: Set<string> }>();
-    for (const r of this.#search.search(normalised)) {
+    // Stop words carry no weight in coverage and match most examples; leaving them out of the query keeps the
+    // result list short. A message made only of them ("who is this") is searched as it is.
+    const query = allStop ? normalised : words.filter((w) => !this.#set.stopwords.has(w)).join(' ');
+    for (const r of this.#search.search(query)) {
       const intent = r['intent'] as string;
       const entry = best.get(intent);
       if (!entry) best.set(intent, { score: r.score, example: r['text'] as string, matched: new Set(r.queryTerms) });
