@@ -148,6 +148,18 @@ export function decide(input: DecideInput): Decision {
       : offerMenu('menu', input.mainMenu, state, ['empty message'], 'menu');
   }
 
+  if (u.topics.length >= 2) {
+    // Several questions in one text: answer each, the MORE hint once at the end for the last.
+    const last = u.topics[u.topics.length - 1]!;
+    return {
+      ...answerTopic(last, state, [`several questions: ${u.topics.join(', ')}`]),
+      topic: u.topics[0]!,
+      replies: u.topics.map((id, i) =>
+        plan({ kind: 'topic', id, part: 'short' }, ...(i === u.topics.length - 1 ? [sys('more_hint')] : [])),
+      ),
+    };
+  }
+
   if (top) {
     const why = [`${top.intent}: ${match.why}`];
     switch (top.kind) {

@@ -16,6 +16,8 @@ export interface Understanding {
   /** A bare number 1-9, for picking from a menu. */
   menuChoice: number | null;
   match: MatchResult;
+  /** Two or three topics when the message asks several things at once; otherwise empty. */
+  topics: string[];
 }
 
 export interface Understander {
@@ -44,5 +46,6 @@ export function understand(text: string, mediaCount: number, deps: Understander)
     commandWord: command ? plain : null,
     menuChoice: number ? Number(number[0]) : null,
     match: deps.matcher.match(text),
+    topics: deps.matcher.topicsOfClauses(text),
   };
 }

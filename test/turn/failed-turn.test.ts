@@ -1,20 +1,26 @@
 /** A turn that throws closes its message with an apology (or the safety reply) and never blocks the conversation. */
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { IntentMatcher } from '../../src/intents/match-intent.js';
+import { loadIntents } from '../../src/intents/load-intents.js';
+import { SYSTEM_KEYS } from '../../src/content/catalogue.js';
 import { converse } from '../../src/cli/local-service.js';
 import { settle, sharedKnowledge, testService } from '../helpers/test-service.js';
 import type { Knowledge } from '../../src/service.js';
 import { createService } from '../../src/service.js';
 
-/** The real knowledge, with a matcher that fails on any message containing "boom". */
+/** A matcher with a bug: it throws on any message containing "boom". */
+class BrokenMatcher extends IntentMatcher {
+  override match(text: string) {
+    if (text.includes('boom')) throw new Error('matcher bug');
+    return super.match(text);
+  }
+}
+
 function brokenKnowledge(): Knowledge {
   const real = sharedKnowledge();
-  const matcher = Object.create(real.understander.matcher) as IntentMatcher;
-  matcher.match = (text: string) => {
-    if (text.includes('boom')) throw new Error('matcher bug');
-    return real.understander.matcher.match(text);
-  };
-  return { ...real, understander: { ...real.understander, matcher } };
+  const set = loadIntents(join(import.meta.dirname, '..', '..', 'intents'), new Set(real.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
+  return { ...real, understander: { ...real.understander, matcher: new BrokenMatcher(set) } };
 }
 
 describe('a turn that throws', () => {
