@@ -8,9 +8,17 @@ import { readConfig } from '../src/config.js';
 import { systemClock } from '../src/lib/clock.js';
 import { projectRoot } from '../src/lib/project-root.js';
 import { createService, loadKnowledge } from '../src/service.js';
+import { understandingFigures } from './understanding.js';
+import { checkContent } from '../src/content/check-content.js';
+import { loadIntents } from '../src/intents/load-intents.js';
+import { SYSTEM_KEYS } from '../src/content/catalogue.js';
 
 const root = projectRoot();
-const texts = [join(root, '..', 'shared', 'eval', 'sample.jsonl'), join(root, 'test', 'fixtures', 'english-holdout.jsonl')]
+const SETS: Array<[string, string]> = [
+  ['public sample', join(root, '..', 'shared', 'eval', 'sample.jsonl')],
+  ['own 150 (test/fixtures)', join(root, 'test', 'fixtures', 'english-holdout.jsonl')],
+];
+const texts = SETS.map(([, f]) => f)
   .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
@@ -60,8 +68,22 @@ async function main(): Promise<void> {
     turnMsP99: Number(percentile(turnTimes, 0.99).toFixed(3)),
     rssMb: Math.round(process.memoryUsage().rss / 1e6),
   };
+  const understanding = await understandingFigures(knowledge, root, SETS);
+  const intents = loadIntents(join(root, 'intents'), new Set(knowledge.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
+  const segs = checkContent(knowledge.catalogue, intents, [], new Date()).segments;
+  const segments = {
+    englishShortMean: Number((segs.reduce((s, x) => s + x.short, 0) / segs.length).toFixed(2)),
+    englishShortMax: Math.max(...segs.map((s) => s.short)),
+    englishMoreMean: Number((segs.reduce((s, x) => s + x.more, 0) / segs.length).toFixed(2)),
+    englishMoreMax: Math.max(...segs.map((s) => s.more)),
+  };
+  console.log('\nSpeed and memory');
   console.table(results);
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nUnderstanding (ours beside NLP.js trained on the same intents/ examples)');
+  console.table(understanding);
+  console.log('\nSMS segments of English answers');
+  console.table(segments);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, understanding, segments }, null, 2)}\n`);
 }
 
 void main();

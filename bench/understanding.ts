@@ -1,0 +1,84 @@
+/** Understanding figures: topic accuracy, urgency and speed of our pipeline beside NLP.js trained on the same examples. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dockStart } from '@nlpjs/basic';
+import { decide } from '../src/conversation/decide.js';
+import { understand } from '../src/conversation/understand.js';
+import type { Conversation } from '../src/conversation/types.js';
+import { loadIntents } from '../src/intents/load-intents.js';
+import { SYSTEM_KEYS } from '../src/content/catalogue.js';
+import type { Knowledge } from '../src/service.js';
+
+interface Row {
+  text: string;
+  expect: { language: string; topic?: string | null; handoff: string };
+}
+
+export function readSet(path: string): Row[] {
+  return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+}
+
+const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+447700900000', language: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} };
+
+/** Our answer to a first message, as `simulate` would give it. */
+function ours(k: Knowledge, text: string) {
+  const u = understand(text, 0, k.understander);
+  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false });
+}
+
+export interface SetFigures {
+  set: string;
+  topicsRight: string;
+  topicAccuracy: number;
+  wronglyAnswered: number;
+  urgentCaught: string;
+  falseUrgent: number;
+  nlpjsTopicAccuracy: number;
+  oursMicros: number;
+  nlpjsMicros: number;
+}
+
+export async function understandingFigures(k: Knowledge, root: string, sets: Array<[string, string]>): Promise<SetFigures[]> {
+  const intents = loadIntents(join(root, 'intents'), new Set(k.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
+  const quiet = console.log;
+  console.log = () => undefined; // NLP.js prints every training epoch
+  const dock = await dockStart({ use: ['Basic'], settings: { nlp: { forceNER: false, autoSave: false, log: false } } });
+  const nlp = dock.get('nlp');
+  nlp.addLanguage('en');
+  for (const i of intents.intents) for (const e of i.examples) nlp.addDocument('en', e, i.kind === 'topic' ? i.content : i.kind === 'card' ? '21plus' : `@${i.kind}`);
+  await nlp.train();
+  console.log = quiet;
+
+  const figures: SetFigures[] = [];
+  for (const [name, path] of sets) {
+    const rows = readSet(path);
+    const topicRows = rows.filter((r) => r.expect.language === 'en' && r.expect.topic !== undefined);
+    let right = 0, wrong = 0, nlpRight = 0, oursTime = 0, nlpTime = 0;
+    for (const r of topicRows) {
+      let s = performance.now();
+      const d = ours(k, r.text);
+      oursTime += performance.now() - s;
+      if (d.topic === r.expect.topic) right++;
+      else if (d.topic !== null) wrong++;
+      s = performance.now();
+      const answer = (await nlp.process('en', r.text)) as { intent: string; score: number };
+      nlpTime += performance.now() - s;
+      const nlpTopic = answer.intent === 'None' || answer.intent.startsWith('@') ? null : answer.intent;
+      if (nlpTopic === (r.expect.topic ?? null)) nlpRight++;
+    }
+    const urgentRows = rows.filter((r) => r.expect.handoff === 'urgent');
+    const calmRows = rows.filter((r) => !r.expect.handoff.includes('urgent'));
+    figures.push({
+      set: name,
+      topicsRight: `${right}/${topicRows.length}`,
+      topicAccuracy: Number((right / topicRows.length).toFixed(3)),
+      wronglyAnswered: wrong,
+      urgentCaught: `${urgentRows.filter((r) => ours(k, r.text).handoff === 'urgent').length}/${urgentRows.length}`,
+      falseUrgent: calmRows.filter((r) => ours(k, r.text).handoff === 'urgent').length,
+      nlpjsTopicAccuracy: Number((nlpRight / topicRows.length).toFixed(3)),
+      oursMicros: Math.round((oursTime / topicRows.length) * 1000),
+      nlpjsMicros: Math.round((nlpTime / topicRows.length) * 1000),
+    });
+  }
+  return figures;
+}
