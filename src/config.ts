@@ -87,6 +87,8 @@ export interface Config {
   trustProxy?: string;
   outbox: { maxAttempts: number; retryBaseMs: number };
   shutdownTimeoutMs: number;
+  /** CONTACT_<NAME> variables: local contact details that override content/contacts.yaml ({{name}} in answers). */
+  contacts: Readonly<Record<string, string>>;
 }
 
 export class ConfigError extends Error {
@@ -153,5 +155,12 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     trustProxy: e.TRUST_PROXY,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    contacts: Object.freeze(
+      Object.fromEntries(
+        Object.entries(env)
+          .filter(([k, v]) => k.startsWith('CONTACT_') && v !== undefined)
+          .map(([k, v]) => [k.slice('CONTACT_'.length).toLowerCase(), v!.trim()]),
+      ),
+    ),
   });
 }

@@ -62,7 +62,12 @@ export interface ServiceOptions {
 }
 
 export function createService(o: ServiceOptions): Service {
-  const knowledge = o.knowledge ?? loadKnowledge();
+  const loaded = o.knowledge ?? loadKnowledge();
+  // Contact details set in the environment win over content/contacts.yaml, so a deployment can fill in
+  // what the content pack does not know (office hours, a team's number) without editing files.
+  const knowledge: Knowledge = Object.keys(o.config.contacts).length === 0
+    ? loaded
+    : { ...loaded, catalogue: { ...loaded.catalogue, contacts: { ...loaded.catalogue.contacts, ...o.config.contacts } } };
   const db = openDb(o.config.databasePath);
   const conversations = createConversationStore(db);
   const messages = createMessageStore(db);

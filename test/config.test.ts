@@ -60,3 +60,18 @@ describe('readConfig', () => {
     expect(r.stderr).toContain('PORT');
   });
 });
+
+describe('local contact details from the environment', () => {
+  it('CONTACT_<NAME> fills {{name}} in answers, over content/contacts.yaml', async () => {
+    const { testService } = await import('./helpers/test-service.js');
+    const { converse } = await import('../src/cli/local-service.js');
+    const service = testService({ env: { CONTACT_EDT_PHONE: '0300 111 2222' } });
+    try {
+      const o = await converse(service, '+447700900601', 'sms', 'i want to kill myself');
+      expect(o?.replies.join('\n')).toContain('0300 111 2222');
+    } finally {
+      await service.outbox.stop();
+      service.db.close();
+    }
+  });
+});
