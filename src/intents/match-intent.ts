@@ -37,7 +37,7 @@ export interface MatchThresholds {
   margin: number;
 }
 
-export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.5, near: 0.3, margin: 0.9 };
+export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.45, near: 0.3, margin: 0.9 };
 
 interface ExampleDoc {
   id: number;
@@ -50,6 +50,7 @@ const KEYWORD_COVERAGE = 0.7;
 const KEYWORD_BOOST = 1.5;
 /** How much BM25 counts next to coverage when ordering candidates. */
 const SCORE_SHARE = 0.25;
+const UNKNOWN_WORD_WEIGHT = 2;
 
 export class IntentMatcher {
   readonly #search: MiniSearch<ExampleDoc>;
@@ -106,8 +107,9 @@ export class IntentMatcher {
   #weight(word: string, allStop: boolean): number {
     if (!allStop && this.#set.stopwords.has(word)) return 0;
     const df = this.#intentFrequency.get(word);
-    // A word no example uses (a shop's name, a typo too far off) counts as rare: it is meaning we do not explain.
-    return Math.log(1 + this.#set.intents.length / (df ?? 1));
+    // A word no example uses (a shop's name, the weather) weighs more than any known word: it is meaning we do
+    // not explain, so a message about something else is not answered on the strength of one shared word.
+    return Math.log(1 + this.#set.intents.length / (df ?? 1)) * (df === undefined ? UNKNOWN_WORD_WEIGHT : 1);
   }
 
   match(text: string): MatchResult {
