@@ -33,7 +33,7 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
     understander: {
       matcher: new IntentMatcher(set),
       commands: set.commands,
-      screen: RiskScreen.fromFile(join(root, 'intents', 'safety', 'risk.yaml')),
+      screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
     },
   };
 }

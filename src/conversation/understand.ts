@@ -26,10 +26,17 @@ export interface Understander {
   commands: Commands;
 }
 
+function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding | null {
+  if (!a) return b;
+  if (!b) return a;
+  return b.level === 'urgent' && a.level !== 'urgent' ? b : a;
+}
+
 /** Pure given its inputs: the same text always reads the same way. */
 export function understand(text: string, mediaCount: number, deps: Understander): Understanding {
   const plain = normaliseText(text);
-  const risk = deps.screen.screen(text);
+  // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
+  const risk = moreSerious(deps.screen.screen(text), deps.screen.screen(deps.matcher.normalise(text)));
   let command: Command | null = null;
   for (const name of ['stop', 'start', 'help', 'more'] as const) {
     if (deps.commands[name].some((w) => normaliseText(w) === plain)) {

@@ -1,46 +1,66 @@
 /** @module Risk screening: runs on every message before anything else and is never delegated to a model. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { normaliseText } from '../intents/normalise-text.js';
 
-const riskSchema = z.object({
-  categories: z
-    .array(
-      z.object({
-        id: z.string().min(1),
-        level: z.enum(['urgent', 'routine']),
-        patterns: z.record(z.string(), z.array(z.string()).default([])),
-      }),
-    )
-    .min(1),
-  benign: z.record(z.string(), z.array(z.string()).default([])).default({}),
+const categoriesSchema = z.object({
+  categories: z.array(z.object({ id: z.string().min(1), level: z.enum(['urgent', 'routine']), about: z.string().default('') })).min(1),
 });
 
+const languageSchema = z.object({
+  language: z.string().min(2),
+  patterns: z.record(z.string(), z.array(z.string()).nullable().transform((v) => v ?? [])),
+  benign: z.array(z.string()).nullable().default([]).transform((v) => v ?? []),
+});
+
+export type RiskLevel = 'urgent' | 'routine';
+
 export interface RiskFinding {
-  level: 'urgent' | 'routine';
+  level: RiskLevel;
   category: string;
   /** The language whose pattern matched (a hint for the reply language, never a reason to skip a finding). */
   language: string;
 }
 
+export interface RiskLexicon {
+  categories: Array<{ id: string; level: RiskLevel }>;
+  languages: Array<z.infer<typeof languageSchema>>;
+}
+
 interface CompiledPattern {
   category: string;
-  level: 'urgent' | 'routine';
+  level: RiskLevel;
   language: string;
   regex: RegExp;
+}
+
+/** Reads intents/safety/: `_categories.yaml` and one `<language>.yaml` of phrases per language. */
+export function loadRiskLexicon(dir: string): RiskLexicon {
+  const categories = categoriesSchema.parse(parse(readFileSync(join(dir, '_categories.yaml'), 'utf8'))).categories;
+  const languages = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
+    .sort()
+    .map((f) => {
+      const parsed = languageSchema.safeParse(parse(readFileSync(join(dir, f), 'utf8')));
+      if (!parsed.success) throw new Error(`intents/safety/${f}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+      return parsed.data;
+    });
+  return { categories, languages };
 }
 
 /**
  * Compiled risk lexicon. Urgent wins over routine; a pattern's hit is dropped only when it lies wholly inside
  * a benign phrase ("the gym is killing me"), so one harmless phrase cannot hide a real risk elsewhere.
+ * Every language's patterns run on every message: a risk is caught whatever language it is written in.
  */
 export class RiskScreen {
   readonly #patterns: CompiledPattern[] = [];
   readonly #benign: RegExp[] = [];
 
-  constructor(source: unknown) {
-    const parsed = riskSchema.parse(source);
+  constructor(lexicon: RiskLexicon) {
+    const levels = new Map(lexicon.categories.map((c) => [c.id, c.level]));
     const problems: string[] = [];
     const compile = (src: string, where: string): RegExp | undefined => {
       try {
@@ -50,44 +70,49 @@ export class RiskScreen {
         return undefined;
       }
     };
-    for (const c of parsed.categories) {
-      for (const [language, list] of Object.entries(c.patterns)) {
+    for (const lang of lexicon.languages) {
+      for (const [category, list] of Object.entries(lang.patterns)) {
+        const level = levels.get(category);
+        if (!level) {
+          problems.push(`${lang.language}.yaml: "${category}" is not a category in _categories.yaml`);
+          continue;
+        }
         for (const src of list) {
-          const regex = compile(src, `${c.id}/${language}`);
-          if (regex) this.#patterns.push({ category: c.id, level: c.level, language, regex });
+          const regex = compile(src, `${lang.language}/${category}`);
+          if (regex) this.#patterns.push({ category, level, language: lang.language, regex });
         }
       }
-    }
-    for (const [language, list] of Object.entries(parsed.benign)) {
-      for (const src of list) {
-        const regex = compile(src, `benign/${language}`);
+      for (const src of lang.benign) {
+        const regex = compile(src, `${lang.language}/benign`);
         if (regex) this.#benign.push(regex);
       }
     }
-    if (problems.length > 0) throw new Error(`Risk patterns do not compile:\n  - ${problems.join('\n  - ')}`);
+    // Urgent patterns first, so the first urgent hit can end the scan.
+    this.#patterns.sort((a, b) => (a.level === b.level ? 0 : a.level === 'urgent' ? -1 : 1));
+    if (problems.length > 0) throw new Error(`Risk patterns are not valid:\n  - ${problems.join('\n  - ')}`);
   }
 
-  static fromFile(path: string): RiskScreen {
-    return new RiskScreen(parse(readFileSync(path, 'utf8')));
+  static fromDirectory(dir: string): RiskScreen {
+    return new RiskScreen(loadRiskLexicon(dir));
   }
 
   /** The most serious finding in the text, or null when it shows no risk. */
   screen(text: string): RiskFinding | null {
     const t = ` ${normaliseText(text)} `;
     if (t.trim() === '') return null;
-    const benignSpans: Array<[number, number]> = [];
-    for (const b of this.#benign) {
-      for (const m of t.matchAll(b)) benignSpans.push([m.index, m.index + m[0].length]);
-    }
+    let benignSpans: Array<[number, number]> | null = null;
+    const isBenign = (start: number, end: number): boolean => {
+      benignSpans ??= this.#benign.flatMap((b) => [...t.matchAll(b)].map((m): [number, number] => [m.index, m.index + m[0].length]));
+      return benignSpans.some(([bs, be]) => bs <= start && end <= be);
+    };
     let routine: RiskFinding | null = null;
     for (const p of this.#patterns) {
+      if (routine && p.level === 'routine') break;
       for (const m of t.matchAll(p.regex)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (benignSpans.some(([bs, be]) => bs <= start && end <= be)) continue;
+        if (isBenign(m.index, m.index + m[0].length)) continue;
         const finding = { level: p.level, category: p.category, language: p.language };
         if (p.level === 'urgent') return finding;
-        routine ??= finding;
+        routine = finding;
         break;
       }
     }
