@@ -23,7 +23,7 @@ const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+44
 /** Our answer to a first message, as `simulate` would give it. */
 function ours(k: Knowledge, text: string) {
   const u = understand(text, 0, k.understander);
-  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false });
+  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true });
 }
 
 export interface SetFigures {

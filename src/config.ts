@@ -49,6 +49,7 @@ const schema = z.object({
     .default('twilio'),
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
+  ROTA_PATH: optionalText,
   REPLY_CHANNEL: z.enum(['twilio', 'fake'], { error: 'must be "twilio" or "fake"' }).optional(),
   TRUST_PROXY: optionalText,
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -84,6 +85,8 @@ export interface Config {
   fakeChannelFile?: string;
   /** Where replies go: Twilio when configured, else the fake channel; "fake" keeps a staging copy from sending. */
   replyChannel: 'twilio' | 'fake';
+  /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
+  rotaPath?: string;
   trustProxy?: string;
   outbox: { maxAttempts: number; retryBaseMs: number };
   shutdownTimeoutMs: number;
@@ -152,6 +155,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     simulatorEnabled: e.SIMULATOR_ENABLED ?? !twilio,
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
+    rotaPath: e.ROTA_PATH,
     trustProxy: e.TRUST_PROXY,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,

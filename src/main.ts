@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (config.simulatorEnabled) logger.info(`simulator: http://localhost:${port}/`);
 
   service.outbox.start();
+  service.escalation.start();
   const recovered = await service.runner.recover();
   if (recovered > 0) logger.info({ recovered }, 'answered messages left unprocessed by the last run');
   ready = true;
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    service.escalation.stop();
     await service.runner.idle();
     await service.outbox.stop();
     service.db.close();

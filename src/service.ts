@@ -18,6 +18,12 @@ import { openDb, type Db } from './store/db.js';
 import { createEventStore, type EventStore } from './store/event-store.js';
 import { createMessageStore, type MessageStore } from './store/message-store.js';
 import { TurnRunner } from './turn/handle-inbound.js';
+import { EscalationScheduler } from './handoff/escalation-scheduler.js';
+import { Handoffs } from './handoff/handoffs.js';
+import { LiveUpdates } from './handoff/live-updates.js';
+import { Rota } from './handoff/rota.js';
+import { createHandoffStore, type HandoffStore } from './store/handoff-store.js';
+import { createStaffStore, type StaffStore } from './store/staff-store.js';
 
 export interface Knowledge {
   catalogue: Catalogue;
@@ -48,6 +54,12 @@ export interface Service {
   outbox: Outbox;
   runner: TurnRunner;
   knowledge: Knowledge;
+  rota: Rota;
+  staff: StaffStore;
+  handoffStore: HandoffStore;
+  handoffs: Handoffs;
+  live: LiveUpdates;
+  escalation: EscalationScheduler;
   clock: Clock;
   logger: Logger;
 }
@@ -59,6 +71,7 @@ export interface ServiceOptions {
   /** Defaults to Twilio when configured, else the local fake channel. */
   channel?: Channel;
   knowledge?: Knowledge;
+  rota?: Rota;
 }
 
 export function createService(o: ServiceOptions): Service {
@@ -79,9 +92,22 @@ export function createService(o: ServiceOptions): Service {
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
   });
+  const rota = o.rota ?? Rota.fromFile(o.config.rotaPath ?? join(projectRoot(), 'config', 'rota.yaml'));
+  const staff = createStaffStore(db);
+  staff.syncFromRota([...rota.staff.values()], o.clock.now());
+  const handoffStore = createHandoffStore(db);
+  const live = new LiveUpdates();
+  const handoffs = new Handoffs({
+    db, conversations, messages, events, handoffs: handoffStore, staff, rota, catalogue: knowledge.catalogue, outbox, live,
+    clock: o.clock, logger: o.logger, consoleBaseUrl: o.config.publicBaseUrl ?? `http://localhost:${o.config.port}`,
+  });
   const runner = new TurnRunner({
     db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox, clock: o.clock, logger: o.logger,
+    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live,
   });
-  return { config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger };
+  const escalation = new EscalationScheduler(handoffs, o.logger);
+  return {
+    config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
+    rota, staff, handoffStore, handoffs, live, escalation,
+  };
 }

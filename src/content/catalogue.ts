@@ -40,7 +40,14 @@ export class ContentError extends Error {
 export const SYSTEM_KEYS = [
   'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
   'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
+  'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown',
 ] as const;
+
+/** Placeholders filled at send time rather than from contacts.yaml, with a typical value for length checks. */
+export const RUNTIME_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  link: 'https://offerline.nottscc.gov.uk/console/conversations/1234',
+  code: 'K7Q2',
+};
 
 function readYaml(path: string, problems: string[]): unknown {
   try {

@@ -1,5 +1,5 @@
 /** @module The content pack's quality gate: what `npm run content:check` reports and CI enforces. */
-import type { Catalogue } from './catalogue.js';
+import { RUNTIME_PLACEHOLDERS, type Catalogue } from './catalogue.js';
 import { countSegments, nonGsmCharacters } from './count-segments.js';
 import { fillPlaceholders } from './render-reply.js';
 import type { IntentSet } from '../intents/load-intents.js';
@@ -25,9 +25,9 @@ export function checkContent(cat: Catalogue, intents: IntentSet, requiredIds: re
 
   const checkText = (where: string, text: string, maxSegments: number) => {
     for (const m of text.matchAll(PLACEHOLDER)) {
-      if (!(m[1]! in cat.contacts)) errors.push(`${where}: {{${m[1]}}} is not in contacts.yaml`);
+      if (!(m[1]! in cat.contacts) && !(m[1]! in RUNTIME_PLACEHOLDERS)) errors.push(`${where}: {{${m[1]}}} is not in contacts.yaml`);
     }
-    const filled = fillPlaceholders(text, cat.contacts);
+    const filled = fillPlaceholders(text, { ...cat.contacts, ...RUNTIME_PLACEHOLDERS });
     const bad = [...new Set(nonGsmCharacters(filled))];
     if (bad.length > 0) errors.push(`${where}: characters outside GSM-7 make it cost 2-3 times more: ${bad.map((c) => JSON.stringify(c)).join(' ')}`);
     const n = countSegments(filled);

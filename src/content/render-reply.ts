@@ -38,5 +38,8 @@ function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
 
 /** The full text of one outbound message. */
 export function renderReply(plan: ReplyPlan, cat: Catalogue, language: string): string {
-  return fillPlaceholders(plan.parts.map((p) => renderPart(p, cat, language).trim()).join('\n'), cat.contacts);
+  return plan.parts
+    .map((p) => fillPlaceholders(renderPart(p, cat, language).trim(), p.kind === 'system' && p.vars ? { ...cat.contacts, ...p.vars } : cat.contacts))
+    .filter((t) => t !== '')
+    .join('\n');
 }

@@ -9,6 +9,8 @@ export interface DecideInput {
   mainMenu: string[];
   /** On SMS through Twilio, Twilio itself confirms STOP and START; a second confirmation would be refused. */
   carrierConfirmsOptOut: boolean;
+  /** Whether the teams are at work now: out of hours the young person is told who to call meanwhile. */
+  officeOpen: boolean;
 }
 
 const sys = (key: string): ReplyPart => ({ kind: 'system', key });
@@ -101,7 +103,7 @@ export function decide(input: DecideInput): Decision {
       intent: 'forwarded',
       handoff: routine ? 'routine' : 'none',
       handoffReason: routine ? u.risk!.category : undefined,
-      replies: c.mode === 'waiting' ? [plan(sys('handoff_waiting'))] : [],
+      replies: c.mode === 'waiting' ? [plan(sys(input.officeOpen ? 'handoff_waiting' : 'handoff_waiting_out_of_hours'))] : [],
       why: [`conversation is ${c.mode}: a person answers, the assistant does not`],
     };
   }
@@ -116,7 +118,7 @@ export function decide(input: DecideInput): Decision {
       topic: top?.kind === 'topic' ? top.content : null,
       handoff: 'routine',
       handoffReason: u.risk.category,
-      replies: [...replies, plan(sys('human'))],
+      replies: [...replies, plan(sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
       mode: 'waiting',
       state: { ...state, menu: undefined, lastTopic: top?.kind === 'topic' ? top.content : state.lastTopic },
       why: [`needs a person today: ${u.risk.category}`],
@@ -177,7 +179,7 @@ export function decide(input: DecideInput): Decision {
           topic: null,
           handoff: 'routine',
           handoffReason: 'asked for a person',
-          replies: [plan(sys(top.content))],
+          replies: [plan(sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
           mode: 'waiting',
           state: { ...state, menu: undefined },
           why,

@@ -48,12 +48,12 @@ export interface Conversation {
 export type IntentName =
   | 'topic' | 'greeting' | 'thanks' | 'human' | 'crisis' | 'card' | 'more'
   | 'optout.stop' | 'optout.start' | 'help' | 'language' | 'menu' | 'fallback'
-  | 'media' | 'forwarded' | 'silenced';
+  | 'media' | 'forwarded' | 'silenced' | 'relay';
 
 /** One piece of a reply, worded later from content/ (never in code). */
 export type ReplyPart =
   | { kind: 'topic'; id: string; part: 'short' | 'more' }
-  | { kind: 'system'; key: string }
+  | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
   | { kind: 'menu'; options: string[] };
 
 /** A message to send; `parts` are joined into one text. */

@@ -77,4 +77,74 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'events are append only'); END;
     `,
   },
+  {
+    version: 2,
+    name: 'handoff to staff: staff, sessions, handoffs, notes, audit',
+    sql: `
+      -- Staff come from the rota file (synced at start); only their password hash and sessions live here.
+      CREATE TABLE staff (
+        id             INTEGER PRIMARY KEY,
+        email          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name           TEXT NOT NULL,
+        role           TEXT NOT NULL CHECK (role IN ('pa', 'manager', 'admin')),
+        team           TEXT,
+        phone          TEXT,
+        password_hash  TEXT,
+        active         INTEGER NOT NULL DEFAULT 1,
+        created_at     TEXT NOT NULL
+      );
+
+      CREATE TABLE staff_sessions (
+        sid         TEXT PRIMARY KEY,
+        data        TEXT NOT NULL,
+        expires_at  TEXT NOT NULL
+      );
+      CREATE INDEX staff_sessions_expiry ON staff_sessions (expires_at);
+
+      ALTER TABLE contacts ADD COLUMN team TEXT;
+      ALTER TABLE contacts ADD COLUMN pa_email TEXT;
+      ALTER TABLE conversations ADD COLUMN short_code TEXT;
+      CREATE UNIQUE INDEX conversations_short_code ON conversations (short_code) WHERE short_code IS NOT NULL;
+      ALTER TABLE messages ADD COLUMN staff_id INTEGER REFERENCES staff(id);
+
+      -- One handoff from the moment a person is asked for until it is handed back or closed.
+      CREATE TABLE handoffs (
+        id              INTEGER PRIMARY KEY,
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+        level           TEXT NOT NULL CHECK (level IN ('routine', 'urgent')),
+        reason          TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('waiting', 'claimed', 'returned', 'closed')),
+        out_of_hours    INTEGER NOT NULL DEFAULT 0,
+        raised_at       TEXT NOT NULL,
+        claimed_by      INTEGER REFERENCES staff(id),
+        claimed_at      TEXT,
+        ended_at        TEXT,
+        ended_by        INTEGER REFERENCES staff(id),
+        alert_step      INTEGER NOT NULL DEFAULT -1,  -- how far down the alert list alerts have gone; -1: nobody yet
+        next_alert_at   TEXT                           -- when the next alert is due while nobody has claimed it
+      );
+      CREATE UNIQUE INDEX handoffs_open ON handoffs (conversation_id) WHERE status IN ('waiting', 'claimed');
+      CREATE INDEX handoffs_due ON handoffs (next_alert_at) WHERE status = 'waiting';
+
+      CREATE TABLE notes (
+        id               INTEGER PRIMARY KEY,
+        conversation_id  INTEGER NOT NULL REFERENCES conversations(id),
+        staff_id         INTEGER NOT NULL REFERENCES staff(id),
+        body             TEXT NOT NULL,
+        created_at       TEXT NOT NULL
+      );
+
+      -- Every staff action: who, what, when. Append only.
+      CREATE TABLE audit (
+        id               INTEGER PRIMARY KEY,
+        staff_id         INTEGER REFERENCES staff(id),
+        action           TEXT NOT NULL,
+        conversation_id  INTEGER REFERENCES conversations(id),
+        detail           TEXT NOT NULL DEFAULT '{}',
+        at               TEXT NOT NULL
+      );
+      CREATE TRIGGER audit_append_only BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append only'); END;
+    `,
+  },
 ];

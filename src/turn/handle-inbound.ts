@@ -15,6 +15,10 @@ import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore, StoredInbound } from '../store/message-store.js';
 import { ConversationQueue } from './conversation-queue.js';
+import type { Handoffs } from '../handoff/handoffs.js';
+import type { LiveUpdates } from '../handoff/live-updates.js';
+import type { Rota } from '../handoff/rota.js';
+import type { StaffRow, StaffStore } from '../store/staff-store.js';
 
 export interface TurnDeps {
   db: Db;
@@ -27,6 +31,10 @@ export interface TurnDeps {
   outbox: Outbox;
   clock: Clock;
   logger: Logger;
+  handoffs: Handoffs;
+  rota: Rota;
+  staff: StaffStore;
+  live: LiveUpdates;
 }
 
 /** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
@@ -124,11 +132,33 @@ export class TurnRunner {
       if (urgent && conversation) {
         conversations.update(conversation, { mode: conversation.mode === 'with_pa' ? 'with_pa' : 'waiting', handoffLevel: 'urgent', handoffReason: 'risk (turn failed)',
           state: conversation.state, language: conversation.language, optedOut: conversation.optedOut }, now);
+        this.#d.handoffs.request(conversation, 'urgent', 'risk (turn failed)', now);
         events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'handoff.requested', detail: { level: 'urgent', reason: 'risk (turn failed)' }, at: now });
       }
       events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'turn.failed', detail: { error: err instanceof Error ? err.name : 'unknown' }, at: now });
     })();
     outbox.kick();
+  }
+
+  /** A text from a registered staff phone is a PA replying ("K7Q2 message"), never a question for the assistant. */
+  #relay(inbound: StoredInbound, conversationId: number, staffMember: StaffRow, started: number): TurnOutcome | null {
+    const { db, messages, events, catalogue, outbox, clock } = this.#d;
+    const now = clock.now();
+    const result = db.transaction(() => {
+      if (!messages.markProcessed(inbound.id, 'en', now)) return null;
+      const relayed = this.#d.handoffs.relayFromStaffPhone(staffMember, inbound.text);
+      const body = renderReply({ parts: [{ kind: 'system', key: relayed.delivered ? 'relay_sent' : 'relay_unknown', vars: { code: relayed.code ?? '' } }] }, catalogue, 'en');
+      messages.queueReply({ conversationId, replyTo: inbound.id, seq: 0, body, language: 'en', origin: 'bot', segments: countSegments(body), ignoreOptOut: true, at: now });
+      events.append({ conversationId, messageId: inbound.id, kind: 'staff.relay', detail: { delivered: relayed.delivered }, at: now });
+      return { relayed, body };
+    })();
+    if (!result) return null;
+    outbox.kick();
+    return {
+      inboundId: inbound.id, conversationId, language: 'en', replies: [result.body], segments: countSegments(result.body),
+      durationMs: performance.now() - started,
+      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, why: [result.relayed.delivered ? 'relayed from a staff phone' : 'staff phone, no open conversation with that code'] },
+    };
   }
 
   #turn(inbound: StoredInbound): TurnOutcome | null {
@@ -138,12 +168,17 @@ export class TurnRunner {
     const conversation = conversations.get(inbound.conversationId);
     if (!conversation) throw new Error(`conversation ${inbound.conversationId} is missing`);
 
+    const staffMember = conversation.channel === 'sms' ? this.#d.staff.byPhone(conversation.address) : undefined;
+    if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
+
+    const now = clock.now();
     const understanding = understand(inbound.text, inbound.mediaCount, understander);
     const decision = decide({
       conversation,
       understanding,
       mainMenu: catalogue.menus.main,
       carrierConfirmsOptOut: channel.confirmsOptOut(conversation.channel),
+      officeOpen: this.#d.rota.isOpen(now),
     });
     const language = conversation.language ?? 'en';
     const replies = decision.replies
@@ -153,7 +188,6 @@ export class TurnRunner {
     const level = decision.handoff === 'urgent' || conversation.handoffLevel === 'urgent'
       ? 'urgent'
       : decision.handoff === 'routine' || conversation.handoffLevel === 'routine' ? 'routine' : 'none';
-    const now = clock.now();
 
     const committed = db.transaction(() => {
       // The guard makes a turn happen once even if two processes raced for the same message.
@@ -174,8 +208,11 @@ export class TurnRunner {
           match: understanding.match.ranked.slice(0, 3).map((r) => ({ intent: r.intent, coverage: Number(r.coverage.toFixed(3)) })) },
         at: now,
       });
-      if (decision.handoff !== 'none' && level !== conversation.handoffLevel) {
-        events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
+      if (decision.handoff !== 'none') {
+        this.#d.handoffs.request(conversation, decision.handoff, decision.handoffReason ?? decision.intent, now);
+        if (level !== conversation.handoffLevel) {
+          events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
+        }
       }
       if (decision.optOut) {
         events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `optout.${decision.optOut}`, detail: {}, at: now });
@@ -184,6 +221,8 @@ export class TurnRunner {
     })();
     if (!committed) return null;
     outbox.kick();
+    // Staff watching a handed-over conversation see the new message at once.
+    if (decision.mode !== 'bot' || conversation.mode !== 'bot') this.#d.live.publish({ conversationId: conversation.id, what: 'message' });
 
     const texts = replies.map((r) => r.text);
     const outcome: TurnOutcome = {

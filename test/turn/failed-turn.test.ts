@@ -46,7 +46,7 @@ describe('a turn that throws', () => {
       // Even when the turn fails, a message showing risk gets the safety reply and the urgent handoff.
       await converse(service, from, 'sms', 'boom i want to kill myself');
       await settle(service);
-      expect(sent.at(-1)!.body).toContain('999');
+      expect(sent.filter((m) => m.to === from).at(-1)!.body).toContain('999');
       expect(service.conversations.get(conversationId)!.handoffLevel).toBe('urgent');
     } finally {
       await service.outbox.stop();

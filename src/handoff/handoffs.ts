@@ -1,0 +1,228 @@
+/** @module Handing a conversation to a person: request, alert and escalate, claim, reply, note, hand back, close. */
+import { randomInt } from 'node:crypto';
+import type { Catalogue } from '../content/catalogue.js';
+import { countSegments } from '../content/count-segments.js';
+import { renderReply } from '../content/render-reply.js';
+import type { Conversation } from '../conversation/types.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { Outbox } from '../outbound/outbox.js';
+import type { ConversationStore } from '../store/conversation-store.js';
+import type { Db } from '../store/db.js';
+import type { EventStore } from '../store/event-store.js';
+import type { HandoffRow, HandoffStore } from '../store/handoff-store.js';
+import type { MessageStore } from '../store/message-store.js';
+import type { StaffRow, StaffStore } from '../store/staff-store.js';
+import type { LiveUpdates } from './live-updates.js';
+import type { Rota, StaffDef } from './rota.js';
+
+export interface HandoffDeps {
+  db: Db;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  events: EventStore;
+  handoffs: HandoffStore;
+  staff: StaffStore;
+  rota: Rota;
+  catalogue: Catalogue;
+  outbox: Outbox;
+  live: LiveUpdates;
+  clock: Clock;
+  logger: Logger;
+  /** Where staff open the console; alert texts link to it. */
+  consoleBaseUrl: string;
+}
+
+// No 0/O or 1/I/L: codes are read off a phone screen and typed back.
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const newCode = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+
+export class HandoffError extends Error {
+  constructor(message: string, readonly status = 409) {
+    super(message);
+    this.name = 'HandoffError';
+  }
+}
+
+export class Handoffs {
+  readonly #d: HandoffDeps;
+
+  constructor(deps: HandoffDeps) {
+    this.#d = deps;
+  }
+
+  /**
+   * Records that a person is needed. Call inside the turn's transaction. A new handoff alerts the first
+   * person on the chain at once (routine ones out of hours wait for the next opening); an urgent message in
+   * a routine handoff makes it urgent and alerts again from the top.
+   */
+  request(conversation: Conversation, level: 'routine' | 'urgent', reason: string, now: Date): { outOfHours: boolean } {
+    const { handoffs, events, rota } = this.#d;
+    const outOfHours = !rota.isOpen(now);
+    const existing = handoffs.open(conversation.id);
+    if (existing) {
+      if (level === 'urgent' && existing.level === 'routine') {
+        handoffs.upgradeToUrgent(existing.id, reason, now);
+        events.append({ conversationId: conversation.id, messageId: null, kind: 'handoff.upgraded', detail: { reason }, at: now });
+        if (existing.status === 'waiting') this.#alertStep({ ...existing, level: 'urgent' }, 0, now);
+      }
+      this.#d.live.publish({ conversationId: conversation.id, what: 'handoff' });
+      return { outOfHours };
+    }
+    const firstAlertAt = level === 'urgent' || !outOfHours ? now : rota.nextOpening(now);
+    const id = handoffs.create({ conversationId: conversation.id, level, reason, outOfHours, at: now, nextAlertAt: firstAlertAt });
+    handoffs.ensureShortCode(conversation.id, newCode);
+    if (firstAlertAt.getTime() <= now.getTime()) {
+      this.#alertStep(handoffs.open(conversation.id)!, 0, now);
+    }
+    events.append({ conversationId: conversation.id, messageId: null, kind: 'handoff.opened', detail: { id, level, reason, outOfHours }, at: now });
+    this.#d.live.publish({ conversationId: conversation.id, what: 'handoff' });
+    return { outOfHours };
+  }
+
+  /** Alerts whoever is next for every unclaimed handoff whose time has come. The scheduler calls this. */
+  escalateDue(): number {
+    const now = this.#d.clock.now();
+    const due = this.#d.handoffs.due(now);
+    for (const h of due) this.#d.db.transaction(() => this.#alertStep(h, h.alertStep + 1, now))();
+    if (due.length > 0) this.#d.outbox.kick();
+    return due.length;
+  }
+
+  /** Alerts the person at `step` of the chain (the last one again once the list runs out) and sets the next alert time. */
+  #alertStep(h: HandoffRow, step: number, now: Date): void {
+    const { rota, conversations, handoffs, events } = this.#d;
+    const conversation = conversations.get(h.conversationId)!;
+    const contact = this.#d.db.prepare('SELECT team, pa_email AS pa FROM contacts WHERE id = ?').get(conversation.contactId) as { team: string | null; pa: string | null };
+    const chain = rota.alertChain(now, contact.team, contact.pa);
+    const target = chain[Math.min(step, chain.length - 1)];
+    const next = h.level === 'urgent'
+      ? new Date(now.getTime() + rota.urgentAfterMinutes * 60_000)
+      : rota.endOfWorkingDay(new Date(now.getTime() + 60_000));
+    handoffs.alerted(h.id, step, next);
+    if (!target) return;
+    const code = handoffs.ensureShortCode(h.conversationId, newCode);
+    if (target.phone) this.#textStaff(target, h.level === 'urgent' ? 'alert_urgent' : 'alert_routine', { code, link: this.#link(h.conversationId) }, now);
+    events.append({ conversationId: h.conversationId, messageId: null, kind: 'handoff.alert', detail: { handoff: h.id, step, to: target.email, level: h.level }, at: now });
+    this.#d.logger.info({ conversationId: h.conversationId, handoffId: h.id, step, level: h.level }, 'handoff alert');
+  }
+
+  #link(conversationId: number): string {
+    return `${this.#d.consoleBaseUrl}/console/conversations/${conversationId}`;
+  }
+
+  /** Queues a system text to a member of staff through the same durable outbound path as every reply. */
+  #textStaff(staff: StaffDef, key: string, vars: Record<string, string>, now: Date): void {
+    const conversation = this.#d.conversations.findOrCreate('sms', staff.phone!, now);
+    const body = renderReply({ parts: [{ kind: 'system', key, vars }] }, this.#d.catalogue, 'en');
+    this.#d.messages.queueReply({
+      conversationId: conversation.id, replyTo: null, seq: 0, body, language: 'en', origin: 'bot',
+      segments: countSegments(body), ignoreOptOut: true, at: now,
+    });
+  }
+
+  #openOrFail(conversationId: number): HandoffRow {
+    const h = this.#d.handoffs.open(conversationId);
+    if (!h) throw new HandoffError('This conversation is not waiting for a person.');
+    return h;
+  }
+
+  /** A member of staff takes the conversation: the assistant stops answering questions in it. */
+  claim(conversationId: number, staff: StaffRow): void {
+    const now = this.#d.clock.now();
+    this.#d.db.transaction(() => {
+      const h = this.#openOrFail(conversationId);
+      if (h.status === 'claimed' && h.claimedBy !== staff.id) throw new HandoffError('Another member of staff has already claimed this conversation.');
+      this.#d.handoffs.claim(h.id, staff.id, now);
+      this.#setMode(conversationId, 'with_pa', h.level, now);
+      this.#d.staff.audit(staff.id, 'claim', conversationId, { handoff: h.id }, now);
+    })();
+    this.#d.live.publish({ conversationId, what: 'claimed' });
+  }
+
+  /** Sends a member of staff's message to the young person through the service's number. */
+  reply(conversationId: number, staff: StaffRow, text: string): number {
+    const body = text.trim();
+    if (body === '') throw new HandoffError('Write a message first.', 400);
+    if (body.length > 1600) throw new HandoffError('A message can be at most 1,600 characters.', 400);
+    const now = this.#d.clock.now();
+    const id = this.#d.db.transaction(() => {
+      const h = this.#openOrFail(conversationId);
+      if (h.status === 'waiting') {
+        this.#d.handoffs.claim(h.id, staff.id, now);
+        this.#setMode(conversationId, 'with_pa', h.level, now);
+        this.#d.staff.audit(staff.id, 'claim', conversationId, { handoff: h.id, by: 'reply' }, now);
+      } else if (h.claimedBy !== staff.id) {
+        throw new HandoffError('Another member of staff has claimed this conversation.');
+      }
+      const messageId = this.#d.messages.queueReply({
+        conversationId, replyTo: null, seq: 0, body, language: this.#d.conversations.get(conversationId)?.language ?? 'en',
+        origin: 'pa', segments: countSegments(body), ignoreOptOut: false, at: now,
+      });
+      this.#d.db.prepare('UPDATE messages SET staff_id = ? WHERE id = ?').run(staff.id, messageId);
+      this.#d.staff.audit(staff.id, 'reply', conversationId, { message: messageId, characters: body.length }, now);
+      return messageId;
+    })();
+    this.#d.outbox.kick();
+    this.#d.live.publish({ conversationId, what: 'reply' });
+    return id;
+  }
+
+  note(conversationId: number, staff: StaffRow, text: string): void {
+    const body = text.trim();
+    if (body === '') throw new HandoffError('Write a note first.', 400);
+    const now = this.#d.clock.now();
+    this.#d.db.transaction(() => {
+      this.#d.handoffs.addNote(conversationId, staff.id, body, now);
+      this.#d.staff.audit(staff.id, 'note', conversationId, {}, now);
+    })();
+    this.#d.live.publish({ conversationId, what: 'note' });
+  }
+
+  /** Returns the conversation to the assistant and tells the young person so. */
+  handBack(conversationId: number, staff: StaffRow): void {
+    this.#end(conversationId, staff, 'returned');
+  }
+
+  /** Ends the handoff: the conversation is done for now; the assistant answers whatever comes next. */
+  close(conversationId: number, staff: StaffRow): void {
+    this.#end(conversationId, staff, 'closed');
+  }
+
+  #end(conversationId: number, staff: StaffRow, status: 'returned' | 'closed'): void {
+    const now = this.#d.clock.now();
+    this.#d.db.transaction(() => {
+      const h = this.#openOrFail(conversationId);
+      this.#d.handoffs.end(h.id, status, staff.id, now);
+      this.#setMode(conversationId, 'bot', 'none', now);
+      if (status === 'returned') {
+        const conversation = this.#d.conversations.get(conversationId)!;
+        const body = renderReply({ parts: [{ kind: 'system', key: 'handed_back' }] }, this.#d.catalogue, conversation.language ?? 'en');
+        this.#d.messages.queueReply({
+          conversationId, replyTo: null, seq: 0, body, language: conversation.language ?? 'en', origin: 'bot',
+          segments: countSegments(body), ignoreOptOut: false, at: now,
+        });
+      }
+      this.#d.staff.audit(staff.id, status === 'returned' ? 'hand_back' : 'close', conversationId, { handoff: h.id }, now);
+    })();
+    this.#d.outbox.kick();
+    this.#d.live.publish({ conversationId, what: 'ended' });
+  }
+
+  #setMode(conversationId: number, mode: 'bot' | 'with_pa', level: 'routine' | 'urgent' | 'none', now: Date): void {
+    const c = this.#d.conversations.get(conversationId)!;
+    this.#d.conversations.update(c, { mode, handoffLevel: level, state: c.state, language: c.language, optedOut: c.optedOut }, now);
+  }
+
+  /** A PA's text from their registered phone: "K7Q2 message" goes to that conversation. */
+  relayFromStaffPhone(staff: StaffRow, text: string): { delivered: boolean; code: string | null } {
+    const m = /^\s*#?([A-Za-z0-9]{4})\b[\s:,-]*([\s\S]*)$/.exec(text);
+    const code = m ? m[1]!.toUpperCase() : null;
+    const conversationId = code ? this.#d.handoffs.conversationByCode(code) : undefined;
+    if (!code || conversationId === undefined || !this.#d.handoffs.open(conversationId) || m![2]!.trim() === '') {
+      return { delivered: false, code };
+    }
+    this.reply(conversationId, staff, m![2]!);
+    return { delivered: true, code };
+  }
+}
