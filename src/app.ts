@@ -6,6 +6,7 @@ import { errorHandler } from './http/error-handler.js';
 import { healthRoutes } from './http/health-routes.js';
 import { simulatorRoutes } from './http/simulator-routes.js';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.js';
+import { consoleRoutes } from './http/console/console-routes.js';
 import { projectRoot } from './lib/project-root.js';
 import type { Service } from './service.js';
 
@@ -19,6 +20,14 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
     twilioWebhookRoutes({
       twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, runner: s.runner, messages: s.messages,
       conversations: s.conversations, events: s.events, clock: s.clock, logger: s.logger,
+    }),
+  );
+  app.use('/assets', express.static(join(projectRoot(), 'public', 'console'), { index: false, fallthrough: false }));
+  app.use(
+    consoleRoutes({
+      db: s.db, staff: s.staff, handoffStore: s.handoffStore, handoffs: s.handoffs, conversations: s.conversations, messages: s.messages,
+      live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
+      trustProxy: Boolean(s.config.trustProxy),
     }),
   );
   if (s.config.simulatorEnabled) {

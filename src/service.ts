@@ -22,6 +22,7 @@ import { EscalationScheduler } from './handoff/escalation-scheduler.js';
 import { Handoffs } from './handoff/handoffs.js';
 import { LiveUpdates } from './handoff/live-updates.js';
 import { Rota } from './handoff/rota.js';
+import { loadWhatsAppTemplates, type WhatsAppTemplate } from './handoff/whatsapp-templates.js';
 import { createHandoffStore, type HandoffStore } from './store/handoff-store.js';
 import { createStaffStore, type StaffStore } from './store/staff-store.js';
 
@@ -60,6 +61,7 @@ export interface Service {
   handoffs: Handoffs;
   live: LiveUpdates;
   escalation: EscalationScheduler;
+  templates: WhatsAppTemplate[];
   clock: Clock;
   logger: Logger;
 }
@@ -106,8 +108,9 @@ export function createService(o: ServiceOptions): Service {
     channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
+  const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
-    rota, staff, handoffStore, handoffs, live, escalation,
+    rota, staff, handoffStore, handoffs, live, escalation, templates,
   };
 }

@@ -8,6 +8,8 @@ export interface OutgoingMessage {
   body: string;
   /** Our id for the message, so a provider or a test can tell a resend from a new message. */
   ref: number;
+  /** An approved WhatsApp template to send instead of free text (outside the 24-hour window). */
+  template?: { contentSid: string; variables: Record<string, string> };
 }
 
 export interface SendResult {

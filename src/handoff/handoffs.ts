@@ -37,6 +37,13 @@ export interface HandoffDeps {
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const newCode = () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 
+/** How a PA's reply goes out: by default as free text on the conversation's channel. */
+export interface ReplyOptions {
+  /** 'sms' to text a WhatsApp user whose 24-hour window has closed. */
+  channel?: 'sms' | 'whatsapp';
+  template?: { contentSid: string; variables: Record<string, string> };
+}
+
 export class HandoffError extends Error {
   constructor(message: string, readonly status = 409) {
     super(message);
@@ -141,7 +148,7 @@ export class Handoffs {
   }
 
   /** Sends a member of staff's message to the young person through the service's number. */
-  reply(conversationId: number, staff: StaffRow, text: string): number {
+  reply(conversationId: number, staff: StaffRow, text: string, options: ReplyOptions = {}): number {
     const body = text.trim();
     if (body === '') throw new HandoffError('Write a message first.', 400);
     if (body.length > 1600) throw new HandoffError('A message can be at most 1,600 characters.', 400);
@@ -157,9 +164,8 @@ export class Handoffs {
       }
       const messageId = this.#d.messages.queueReply({
         conversationId, replyTo: null, seq: 0, body, language: this.#d.conversations.get(conversationId)?.language ?? 'en',
-        origin: 'pa', segments: countSegments(body), ignoreOptOut: false, at: now,
+        origin: 'pa', segments: countSegments(body), ignoreOptOut: false, at: now, staffId: staff.id, ...options,
       });
-      this.#d.db.prepare('UPDATE messages SET staff_id = ? WHERE id = ?').run(staff.id, messageId);
       this.#d.staff.audit(staff.id, 'reply', conversationId, { message: messageId, characters: body.length }, now);
       return messageId;
     })();

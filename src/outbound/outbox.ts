@@ -110,7 +110,10 @@ export class Outbox {
     }
     if (!messages.markSending(row.id, clock.now())) return true;
     try {
-      const result = await channel.send({ channel: row.channel, to: row.address, body: row.body, ref: row.id });
+      const result = await channel.send({
+        channel: row.channel, to: row.address, body: row.body, ref: row.id,
+        ...(row.contentSid ? { template: { contentSid: row.contentSid, variables: JSON.parse(row.contentVariables ?? '{}') as Record<string, string> } } : {}),
+      });
       // Twilio answers 'queued' or 'accepted' for a message it has taken on; to us that is 'sent', never our own
       // 'queued' (which would put it back in the outbox and send it twice).
       const status = ['delivered', 'read', 'sent'].includes(result.status) ? result.status : 'sent';

@@ -15,6 +15,8 @@ export interface OutboxRow {
   id: number;
   conversationId: number;
   channel: 'sms' | 'whatsapp';
+  contentSid: string | null;
+  contentVariables: string | null;
   address: string;
   optedOut: boolean;
   body: string;
@@ -30,6 +32,9 @@ export interface TranscriptLine {
   status: string;
   errorCode: string | null;
   createdAt: string;
+  language: string | null;
+  channel: 'sms' | 'whatsapp';
+  staffName: string | null;
 }
 
 /** Delivery states in the order a message moves through them; a late callback never moves one backwards. */
@@ -54,11 +59,12 @@ export function createMessageStore(db: Db) {
   const processed = db.prepare(`UPDATE messages SET status = 'processed', language = ?, updated_at = ? WHERE id = ? AND status = 'received'`);
   const insertOut = db.prepare(`
     INSERT OR IGNORE INTO messages (conversation_id, direction, body, language, origin, status, ignore_opt_out, reply_to, seq,
-      segments, next_attempt_at, created_at, updated_at)
-    VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @at, @at, @at)`);
+      segments, staff_id, channel, content_sid, content_variables, next_attempt_at, created_at, updated_at)
+    VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @staffId, @channel,
+      @contentSid, @contentVariables, @at, @at, @at)`);
   const due = db.prepare<[string, number], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
-    SELECT m.id, m.conversation_id AS conversationId, c.channel, c.address, c.opted_out AS optedOut, m.body,
-      m.ignore_opt_out AS ignoreOptOut, m.attempts
+    SELECT m.id, m.conversation_id AS conversationId, COALESCE(m.channel, c.channel) AS channel, c.address, c.opted_out AS optedOut, m.body,
+      m.ignore_opt_out AS ignoreOptOut, m.attempts, m.content_sid AS contentSid, m.content_variables AS contentVariables
     FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
     WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?`);
   const nextDue = db.prepare<[], { at: string | null }>(
@@ -74,8 +80,10 @@ export function createMessageStore(db: Db) {
   );
   const setStatus = db.prepare(`UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), updated_at = ? WHERE id = ?`);
   const transcript = db.prepare<[number], TranscriptLine>(`
-    SELECT id, direction, origin, body, status, error_code AS errorCode, created_at AS createdAt
-    FROM messages WHERE conversation_id = ? ORDER BY id`);
+    SELECT m.id, m.direction, m.origin, m.body, m.status, m.error_code AS errorCode, m.created_at AS createdAt, m.language,
+      COALESCE(m.channel, c.channel) AS channel, s.name AS staffName
+    FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
+    LEFT JOIN staff s ON s.id = m.staff_id WHERE m.conversation_id = ? ORDER BY m.id`);
   const repliesTo = db.prepare<[number], { body: string; segments: number | null }>(
     `SELECT body, segments FROM messages WHERE reply_to = ? ORDER BY seq`,
   );
@@ -103,8 +111,12 @@ export function createMessageStore(db: Db) {
     queueReply(r: {
       conversationId: number; replyTo: number | null; seq: number; body: string; language: string;
       origin: 'bot' | 'pa'; segments: number; ignoreOptOut: boolean; at: Date;
+      staffId?: number; channel?: 'sms' | 'whatsapp'; template?: { contentSid: string; variables: Record<string, string> };
     }): number {
-      const res = insertOut.run({ ...r, ignoreOptOut: r.ignoreOptOut ? 1 : 0, at: r.at.toISOString() });
+      const res = insertOut.run({
+        ...r, ignoreOptOut: r.ignoreOptOut ? 1 : 0, at: r.at.toISOString(), staffId: r.staffId ?? null, channel: r.channel ?? null,
+        contentSid: r.template?.contentSid ?? null, contentVariables: r.template ? JSON.stringify(r.template.variables) : null,
+      });
       return Number(res.lastInsertRowid);
     },
     due(now: Date, limit: number): OutboxRow[] {

@@ -147,4 +147,15 @@ export const migrations: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'the audit log is append only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'outbound channel override and WhatsApp templates',
+    sql: `
+      -- NULL: the conversation's own channel. 'sms' on a WhatsApp conversation: a PA texting after the window closed.
+      ALTER TABLE messages ADD COLUMN channel TEXT CHECK (channel IN ('sms', 'whatsapp'));
+      -- An approved WhatsApp template (Twilio Content SID) and its variables, sent instead of free text.
+      ALTER TABLE messages ADD COLUMN content_sid TEXT;
+      ALTER TABLE messages ADD COLUMN content_variables TEXT;
+    `,
+  },
 ];

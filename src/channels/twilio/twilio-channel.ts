@@ -74,10 +74,14 @@ export class TwilioChannel implements Channel {
       throw new SendError('no-sender', false, `no ${message.channel} sender is configured`);
     }
     try {
+      // Outside WhatsApp's 24-hour window only an approved template may be sent, with no Body (else 63016).
+      const content = message.template
+        ? { contentSid: message.template.contentSid, contentVariables: JSON.stringify(message.template.variables) }
+        : { body: message.body };
       const sent = await this.#client.messages.create({
         to: whatsapp ? `whatsapp:${message.to}` : message.to,
-        body: message.body,
         statusCallback: `${this.#config.publicBaseUrl}/webhooks/twilio/status`,
+        ...content,
         ...sender,
       });
       const segments = Number(sent.numSegments);

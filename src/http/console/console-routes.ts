@@ -1,0 +1,236 @@
+/** @module /console: staff log in, see the queue live, open a conversation, claim, reply, note, hand back, close. */
+import { randomBytes } from 'node:crypto';
+import { verify } from '@node-rs/argon2';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import session from 'express-session';
+import { csrfSync } from 'csrf-sync';
+import { z } from 'zod';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import { HandoffError, type Handoffs } from '../../handoff/handoffs.js';
+import type { LiveUpdates } from '../../handoff/live-updates.js';
+import { WHATSAPP_WINDOW_MS, type WhatsAppTemplate } from '../../handoff/whatsapp-templates.js';
+import type { ConversationStore } from '../../store/conversation-store.js';
+import type { Db } from '../../store/db.js';
+import type { HandoffStore } from '../../store/handoff-store.js';
+import type { MessageStore } from '../../store/message-store.js';
+import { SqliteSessionStore } from '../../store/session-store.js';
+import type { StaffRow, StaffStore } from '../../store/staff-store.js';
+import { auditPage, conversationPage, loginPage, queuePage, queueTable, transcriptList, type PageContext } from './views.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    staffId?: number;
+    flash?: string;
+  }
+}
+
+export interface ConsoleDeps {
+  db: Db;
+  staff: StaffStore;
+  handoffStore: HandoffStore;
+  handoffs: Handoffs;
+  conversations: ConversationStore;
+  messages: MessageStore;
+  live: LiveUpdates;
+  templates: WhatsAppTemplate[];
+  clock: Clock;
+  logger: Logger;
+  sessionSecret?: string;
+  trustProxy: boolean;
+}
+
+type StaffRequest = Request & { staff: StaffRow };
+/** The member of staff requireStaff attached to the request. */
+const staffOf = (req: Request): StaffRow => (req as unknown as StaffRequest).staff;
+
+const SESSION_HOURS = 8;
+const loginForm = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(500) });
+const idParam = z.coerce.number().int().positive();
+
+export function consoleRoutes(d: ConsoleDeps): Router {
+  const router = Router();
+  if (!d.sessionSecret) d.logger.warn('SESSION_SECRET is not set: staff sessions end when the service restarts');
+  const store = new SqliteSessionStore(d.db, () => d.clock.now());
+  router.use(
+    '/console',
+    express.urlencoded({ extended: false, limit: '32kb' }),
+    session({
+      name: 'offerline.sid',
+      secret: d.sessionSecret ?? randomBytes(32).toString('hex'),
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      proxy: d.trustProxy,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_HOURS * 3600_000, path: '/console' },
+    }),
+  );
+  const { csrfSynchronisedProtection, generateToken } = csrfSync({
+    getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?.['_csrf'],
+  });
+  router.use('/console', csrfSynchronisedProtection);
+
+  const ctx = (req: Request, staff: StaffRow | null): PageContext => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    return { staff, csrf: generateToken(req), flash };
+  };
+
+  // Repeated wrong passwords from one address are slowed to a stop; a successful login does not count.
+  const loginLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
+
+  router.get('/console/login', (req, res) => {
+    if (req.session.staffId) return res.redirect(303, '/console');
+    res.type('html').send(loginPage(ctx(req, null)));
+  });
+
+  router.post('/console/login', loginLimiter, async (req, res, next) => {
+    const form = loginForm.safeParse(req.body);
+    const staff = form.success ? d.staff.byEmail(form.data.email) : undefined;
+    let ok = false;
+    try {
+      ok = Boolean(staff?.active && staff.passwordHash && (await verify(staff.passwordHash, form.data!.password)));
+    } catch {
+      ok = false;
+    }
+    if (!ok || !staff) {
+      d.staff.audit(staff?.id ?? null, 'login_failed', null, {}, d.clock.now());
+      res.status(401).type('html').send(loginPage(ctx(req, null), 'That email and password do not match a staff account.'));
+      return;
+    }
+    // A new session id at login, so a session fixed before login is worthless.
+    req.session.regenerate((err) => {
+      if (err) return next(err);
+      req.session.staffId = staff.id;
+      d.staff.audit(staff.id, 'login', null, {}, d.clock.now());
+      req.session.save((e) => (e ? next(e) : res.redirect(303, '/console')));
+    });
+  });
+
+  /** Everything below needs a logged-in, active member of staff. Pages redirect to the login; the rest get 401. */
+  const requireStaff = (req: Request, res: Response, next: NextFunction) => {
+    const staff = req.session.staffId ? d.staff.byId(req.session.staffId) : undefined;
+    if (!staff?.active) {
+      if (req.method === 'GET' && req.accepts('html') && !req.path.endsWith('/events')) res.redirect(303, '/console/login');
+      else res.status(401).type('text/plain').send('Log in first');
+      return;
+    }
+    (req as unknown as StaffRequest).staff = staff;
+    next();
+  };
+  router.use('/console', requireStaff);
+
+  router.post('/console/logout', (req, res, next) => {
+    d.staff.audit(staffOf(req).id, 'logout', null, {}, d.clock.now());
+    req.session.destroy((err) => (err ? next(err) : res.redirect(303, '/console/login')));
+  });
+
+  router.get('/console', (req, res) => {
+    res.type('html').send(queuePage(ctx(req, staffOf(req)), d.handoffStore.queue(), d.clock.now()));
+  });
+
+  router.get('/console/queue', (_req, res) => {
+    res.type('html').send(queueTable(d.handoffStore.queue(), d.clock.now()).text);
+  });
+
+  router.get('/console/events', (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+    res.write('retry: 3000\n\n');
+    const unsubscribe = d.live.subscribe((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
+    // A comment now and then keeps proxies from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 25_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  });
+
+  const conversationId = (req: Request): number | undefined => {
+    const parsed = idParam.safeParse(req.params['id']);
+    return parsed.success && d.conversations.get(parsed.data) ? parsed.data : undefined;
+  };
+
+  router.get('/console/conversations/:id', (req, res) => {
+    const id = conversationId(req);
+    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+    const staff = staffOf(req);
+    const c = d.conversations.get(id)!;
+    const h = d.handoffStore.latest(id);
+    const claimer = h?.claimedBy ? d.staff.byId(h.claimedBy) : undefined;
+    const lastIn = d.db.prepare('SELECT last_inbound_at AS at FROM conversations WHERE id = ?').get(id) as { at: string | null };
+    d.staff.audit(staff.id, 'view', id, {}, d.clock.now());
+    res.type('html').send(
+      conversationPage(ctx(req, staff), {
+        id, shortCode: d.db.prepare('SELECT short_code AS c FROM conversations WHERE id = ?').pluck().get(id) as string | null,
+        channel: c.channel, language: c.language, mode: c.mode, optedOut: c.optedOut,
+        handoff: h ? { level: h.level, reason: h.reason, status: h.status, claimedByName: claimer?.name ?? null, raisedAt: h.raisedAt, outOfHours: h.outOfHours } : null,
+        transcript: d.messages.transcript(id),
+        notes: d.handoffStore.notes(id),
+        whatsappWindowClosesAt: lastIn.at ? new Date(new Date(lastIn.at).getTime() + WHATSAPP_WINDOW_MS) : null,
+        templates: d.templates.map((t) => ({ name: t.name, label: t.label })),
+        claimedByMe: h?.claimedBy === staff.id,
+      }, d.clock.now()),
+    );
+  });
+
+  router.get('/console/conversations/:id/transcript', (req, res) => {
+    const id = conversationId(req);
+    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+    res.type('html').send(transcriptList(d.messages.transcript(id)).text);
+  });
+
+  /** Runs a staff action and goes back to the conversation, with what happened as a flash message. */
+  const act = (path: string, run: (id: number, staff: StaffRow, body: Record<string, string>) => string) =>
+    router.post(`/console/conversations/:id/${path}`, (req, res) => {
+      const id = conversationId(req);
+      if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+      try {
+        req.session.flash = run(id, staffOf(req), (req.body ?? {}) as Record<string, string>);
+      } catch (err) {
+        if (!(err instanceof HandoffError)) throw err;
+        req.session.flash = err.message;
+      }
+      res.redirect(303, `/console/conversations/${id}`);
+    });
+
+  act('claim', (id, staff) => {
+    d.handoffs.claim(id, staff);
+    return 'You have claimed this conversation. The assistant will not answer it until you hand it back.';
+  });
+  act('reply', (id, staff, body) => {
+    d.handoffs.reply(id, staff, body['text'] ?? '', body['channel'] === 'sms' ? { channel: 'sms' } : {});
+    return 'Sent.';
+  });
+  act('template', (id, staff, body) => {
+    const t = d.templates.find((x) => x.name === body['template']);
+    if (!t) throw new HandoffError('Choose an approved template.', 400);
+    d.handoffs.reply(id, staff, t.label, { template: { contentSid: t.content_sid, variables: t.variables } });
+    return 'Template sent.';
+  });
+  act('notes', (id, staff, body) => {
+    d.handoffs.note(id, staff, body['text'] ?? '');
+    return 'Note saved.';
+  });
+  act('handback', (id, staff) => {
+    d.handoffs.handBack(id, staff);
+    return 'Handed back to the assistant.';
+  });
+  act('close', (id, staff) => {
+    d.handoffs.close(id, staff);
+    return 'Closed.';
+  });
+
+  router.get('/console/audit', (req, res) => {
+    const staff = staffOf(req);
+    if (staff.role === 'pa') return res.status(403).type('text/plain').send('Managers and admins only');
+    const rows = d.staff.recentAudit(200).map((r) => ({ ...r, staffName: r.staffId ? (d.staff.byId(r.staffId)?.name ?? null) : null }));
+    res.type('html').send(auditPage(ctx(req, staff), rows));
+  });
+
+  router.use('/console', (_req, res) => {
+    res.status(404).type('text/plain').send('Not found');
+  });
+  return router;
+}
