@@ -1,0 +1,102 @@
+/** The console refuses everything without a login; logins are checked, rate-limited and protected from CSRF. */
+import { hash } from '@node-rs/argon2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { converse } from '../../src/cli/local-service.js';
+import { serve, testService, type Served } from '../helpers/test-service.js';
+
+let service: ReturnType<typeof testService>;
+let served: Served;
+let conversationId: number;
+const PASSWORD = 'correct horse battery staple';
+
+beforeAll(async () => {
+  service = testService({ env: { SESSION_SECRET: 'x'.repeat(40) } });
+  service.staff.setPasswordHash(service.staff.byEmail('duty.north@example.org')!.id, await hash(PASSWORD));
+  served = await serve(service);
+  conversationId = (await converse(service, '+447700900901', 'sms', 'can i talk to a real person'))!.conversationId;
+});
+afterAll(async () => {
+  await served.close();
+  await service.outbox.stop();
+  service.db.close();
+});
+
+/** A tiny cookie jar: the console is used by a browser, so keep its cookie between requests. */
+async function login(email = 'duty.north@example.org', password = PASSWORD) {
+  let cookie = '';
+  const request = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${served.url}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
+    const set = res.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    return res;
+  };
+  const page = await (await request('/console/login')).text();
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+  const res = await request('/console/login', { method: 'POST', body: new URLSearchParams({ _csrf: csrf, email, password }) });
+  return { res, request };
+}
+
+describe('without a login', () => {
+  const id = () => conversationId;
+  it.each([
+    ['GET', '/console'],
+    ['GET', '/console/queue'],
+    ['GET', '/console/audit'],
+    ['GET', '/console/conversations/:id'],
+    ['GET', '/console/conversations/:id/transcript'],
+  ])('%s %s redirects to the login page and shows nothing', async (method, path) => {
+    const res = await fetch(`${served.url}${path.replace(':id', String(id()))}`, { method, redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/console/login');
+    expect(await res.text()).not.toMatch(/real person|queue/i);
+  });
+
+  it('the live event stream answers 401', async () => {
+    const res = await fetch(`${served.url}/console/events`, { headers: { Accept: 'text/event-stream' } });
+    expect(res.status).toBe(401);
+  });
+
+  it.each(['claim', 'reply', 'notes', 'handback', 'close', 'template'])('POST .../%s is refused and changes nothing', async (action) => {
+    const res = await fetch(`${served.url}/console/conversations/${id()}/${action}`, { method: 'POST', body: new URLSearchParams({ text: 'hi' }), redirect: 'manual' });
+    expect([401, 403]).toContain(res.status);
+    expect(service.handoffStore.open(id())!.status).toBe('waiting');
+  });
+});
+
+describe('logging in', () => {
+  it('a wrong password is refused with 401', async () => {
+    const { res } = await login('duty.north@example.org', 'wrong password');
+    expect(res.status).toBe(401);
+  });
+
+  it('a person without a password set cannot log in', async () => {
+    const { res } = await login('duty.south@example.org', '');
+    expect(res.status).toBe(401);
+  });
+
+  it('the right password opens the queue with an HttpOnly cookie; actions need the CSRF token', async () => {
+    const { res, request } = await login();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('set-cookie')).toMatch(/HttpOnly/i);
+    const queue = await request('/console');
+    expect(queue.status).toBe(200);
+    expect(await queue.text()).toContain('asked for a person');
+
+    const noToken = await request(`/console/conversations/${conversationId}/claim`, { method: 'POST', body: new URLSearchParams({}) });
+    expect(noToken.status).toBe(403);
+    expect(service.handoffStore.open(conversationId)!.status).toBe('waiting');
+
+    const page = await (await request(`/console/conversations/${conversationId}`)).text();
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const claimed = await request(`/console/conversations/${conversationId}/claim`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
+    expect(claimed.status).toBe(303);
+    expect(service.handoffStore.open(conversationId)!.status).toBe('claimed');
+    expect((await request('/console/audit')).status).toBe(403); // PAs do not see the audit log
+  });
+
+  it('after ten wrong passwords from one address, even the right one is refused for a while (429)', async () => {
+    for (let i = 0; i < 10; i++) await login('duty.north@example.org', `guess ${i}`);
+    const { res } = await login();
+    expect(res.status).toBe(429);
+  });
+});
