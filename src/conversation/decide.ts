@@ -14,6 +14,7 @@ export interface DecideInput {
 }
 
 const sys = (key: string): ReplyPart => ({ kind: 'system', key });
+const MISSES_BEFORE_PERSON = 2;
 const plan = (...parts: ReplyPart[]): ReplyPlan => ({ parts });
 
 function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<Decision> = {}): Decision {
@@ -192,6 +193,19 @@ export function decide(input: DecideInput): Decision {
   if (match.verdict === 'near') {
     const options = [...new Set(match.ranked.filter((r) => r.kind === 'topic').map((r) => r.content))].slice(0, 3);
     if (options.length > 0) return offerMenu('did_you_mean', options, state, [`near miss: ${match.why}`], 'menu');
+  }
+  // Not understood twice running: a person is asked rather than offering the same menu a third time.
+  if ((state.misses ?? 0) + 1 >= MISSES_BEFORE_PERSON) {
+    return {
+      intent: 'human',
+      topic: null,
+      handoff: 'routine',
+      handoffReason: 'not understood twice',
+      replies: [plan(sys('not_understood'), sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
+      mode: 'waiting',
+      state: { ...state, menu: undefined, misses: 0 },
+      why: [`not understood twice: ${match.why}`],
+    };
   }
   return offerMenu('fallback', input.mainMenu, state, [`not understood: ${match.why}`], 'fallback');
 }

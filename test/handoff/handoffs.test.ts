@@ -156,4 +156,27 @@ describe('staff actions', () => {
     const wrong = await converse(s, DUTY_21PLUS, 'sms', 'ZZZZ hello');
     expect(wrong!.replies[0]).toMatch(/No open conversation has that code/);
   });
+
+  it('a risk message while with a PA keeps the PA, raises the level to urgent and still sends the safety reply', async () => {
+    const { s, channel } = start(TUESDAY_10AM);
+    const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone ring me');
+    s.handoffs.claim(o!.conversationId, s.staff.byEmail('duty.21plus@example.org')!);
+    const r = await converse(s, YOUNG_PERSON, 'sms', 'i took all my tablets');
+    await settle(s);
+    expect(r!.decision.handoff).toBe('urgent');
+    expect(s.conversations.get(o!.conversationId)!.mode).toBe('with_pa');
+    expect(s.handoffStore.open(o!.conversationId)!).toMatchObject({ level: 'urgent', status: 'claimed' });
+    expect(sentTo(channel, YOUNG_PERSON).at(-1)).toContain('999');
+  });
+
+  it('after WhatsApp\'s 24-hour window a PA can text the young person by SMS instead', async () => {
+    const { s, clock, channel } = start(TUESDAY_10AM);
+    const o = await converse(s, YOUNG_PERSON, 'whatsapp', 'i need to speak to a person');
+    clock.advance(25 * 3600_000);
+    const pa = s.staff.byEmail('duty.21plus@example.org')!;
+    s.handoffs.reply(o!.conversationId, pa, 'Sorry for the wait, can I call you today?', { channel: 'sms' });
+    await settle(s);
+    const last = channel.sent.at(-1)!;
+    expect(last).toMatchObject({ to: YOUNG_PERSON, channel: 'sms', body: 'Sorry for the wait, can I call you today?' });
+  });
 });

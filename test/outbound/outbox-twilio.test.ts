@@ -117,4 +117,24 @@ describe('sending replies through Twilio', () => {
     expect(scope.isDone()).toBe(true);
     expect(sentRows()[0]).toEqual(expect.objectContaining({ providerId: `SM${'d'.repeat(32)}`, attempts: 2 }));
   });
+
+  it('sends an approved WhatsApp template by Content SID with its variables and no Body (else Twilio answers 63016)', async () => {
+    let form: Record<string, string> = {};
+    nock('https://api.twilio.com')
+      .post(MESSAGES_PATH, (body: Record<string, string>) => {
+        form = body;
+        return true;
+      })
+      .reply(201, { sid: `SM${'e'.repeat(32)}`, status: 'queued' });
+    const conversation = service.conversations.findOrCreate('whatsapp', '+447700900307', new Date());
+    service.messages.queueReply({
+      conversationId: conversation.id, replyTo: null, seq: 0, body: 'Your PA would like to talk', language: 'en', origin: 'pa',
+      segments: 1, ignoreOptOut: false, at: new Date(), template: { contentSid: `HX${'1'.repeat(32)}`, variables: { '1': 'Dee' } },
+    });
+    await settle(service);
+    expect(form['ContentSid']).toBe(`HX${'1'.repeat(32)}`);
+    expect(JSON.parse(form['ContentVariables']!)).toEqual({ '1': 'Dee' });
+    expect(form['Body']).toBeUndefined();
+    expect(form['To']).toBe('whatsapp:+447700900307');
+  });
 });
