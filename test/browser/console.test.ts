@@ -1,34 +1,24 @@
 /** The staff console in a real browser: log in, see a new handoff arrive live, claim, reply, hand back. */
 import { hash } from '@node-rs/argon2';
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
-import { serve, settle, testService, type Served } from '../helpers/test-service.js';
+import { startBrowserRig, type BrowserRig } from '../helpers/browser.js';
+import { settle } from '../helpers/test-service.js';
 
-let browser: Browser;
-let service: ReturnType<typeof testService>;
-let served: Served;
+let rig: BrowserRig;
 const PASSWORD = 'a long enough password';
 const YOUNG_PERSON = '+447700900950';
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  service = testService({ env: { SESSION_SECRET: 'y'.repeat(40) } });
-  service.outbox.start();
-  service.staff.setPasswordHash(service.staff.byEmail('duty.21plus@example.org')!.id, await hash(PASSWORD));
-  served = await serve(service);
+  rig = await startBrowserRig({ env: { SESSION_SECRET: 'y'.repeat(40) } });
+  rig.service.staff.setPasswordHash(rig.service.staff.byEmail('duty.21plus@example.org')!.id, await hash(PASSWORD));
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  await service?.outbox.stop();
-  service?.db.close();
-});
+afterAll(() => rig?.close());
 
 describe('staff console', () => {
   it('a duty PA logs in, sees an urgent conversation appear, claims it, replies and hands it back', async () => {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(5000);
+    const { service, served } = rig;
+    const page = await rig.page();
     await page.goto(`${served.url}/console`);
     expect(new URL(page.url()).pathname).toBe('/console/login');
     await page.fill('input[name=email]', 'duty.21plus@example.org');

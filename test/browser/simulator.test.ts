@@ -1,30 +1,18 @@
 /** The web simulator in a real browser (Debian's chromium via playwright-core). */
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, testService, type Served } from '../helpers/test-service.js';
+import { startBrowserRig, type BrowserRig } from '../helpers/browser.js';
+import { serve, testService } from '../helpers/test-service.js';
 
-let browser: Browser;
-let service: ReturnType<typeof testService>;
-let served: Served;
-
+let rig: BrowserRig;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  service = testService();
-  service.outbox.start();
-  served = await serve(service);
+  rig = await startBrowserRig();
 });
-afterAll(async () => {
-  await browser?.close();
-  await served?.close();
-  await service?.outbox.stop();
-  service?.db.close();
-});
+afterAll(() => rig?.close());
 
 describe('web simulator', () => {
   it('lets a person chat by SMS and WhatsApp through the real pipeline', async () => {
-    const page = await browser.newPage();
-    page.setDefaultTimeout(5000);
-    await page.goto(`${served.url}/`);
+    const page = await rig.page();
+    await page.goto(`${rig.served.url}/`);
     await expect(page.title()).resolves.toBe('offerline simulator');
 
     await page.fill('#from', '+447700900777');

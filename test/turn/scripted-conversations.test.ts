@@ -7,11 +7,14 @@ import { describe, expect, it } from 'vitest';
 import { TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
 import { FakeChannel } from '../../src/channels/fake-channel.js';
 import type { Channel } from '../../src/channels/channel.js';
+import { FixedClock } from '../../src/lib/clock.js';
 
 interface Script {
   name: string;
   channel: 'sms' | 'whatsapp';
   twilio?: boolean;
+  /** Fixes the clock (office hours); otherwise real time. */
+  now?: string;
   turns: Array<{
     send: string;
     media?: number;
@@ -35,7 +38,8 @@ const scripts = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => [
 describe.each(scripts)('%s', (_file, script) => {
   it(script.name, async () => {
     const channel = script.twilio ? new CarrierLikeChannel() : new FakeChannel();
-    const service = testService({ env: script.twilio ? TWILIO_ENV : {}, channel });
+    const clock = script.now ? new FixedClock(script.now) : undefined;
+    const service = testService({ env: script.twilio ? TWILIO_ENV : {}, channel, ...(clock ? { clock } : {}) });
     const from = `+4477009${String(Math.floor(Math.random() * 1e5)).padStart(5, '0')}`;
     let lastTopic: string | null = null;
     try {
@@ -44,7 +48,7 @@ describe.each(scripts)('%s', (_file, script) => {
         const received = service.runner.receive({
           providerId: `SM${randomBytes(16).toString('hex')}`, channel: script.channel, from, to: '+447700900000',
           text: turn.send, media: Array.from({ length: turn.media ?? 0 }, () => ({ url: 'https://example.org/m.jpg', contentType: 'image/jpeg' })),
-          receivedAt: new Date(),
+          receivedAt: service.clock.now(),
         });
         const sentBefore = channel.sent.length;
         const [o] = await service.runner.process(received.conversationId);

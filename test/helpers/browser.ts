@@ -1,0 +1,32 @@
+/** A served test service and Debian's chromium, started once per browser test file. */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { serve, testService, type Served, type TestServiceOptions } from './test-service.js';
+
+export interface BrowserRig {
+  browser: Browser;
+  service: ReturnType<typeof testService>;
+  served: Served;
+  page(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserRig(options: TestServiceOptions = {}): Promise<BrowserRig> {
+  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const service = testService(options);
+  service.outbox.start();
+  const served = await serve(service);
+  return {
+    browser, service, served,
+    async page() {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(5000);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await served.close();
+      await service.outbox.stop();
+      service.db.close();
+    },
+  };
+}
