@@ -19,10 +19,16 @@ export function contentCheck(): number {
     process.stdout.write(`${(err as Error).message}\n`);
     return 1;
   }
-  const { errors, warnings, segments } = report;
+  const { errors, warnings, segments, languages } = report;
   const mean = segments.reduce((s, x) => s + x.short, 0) / segments.length;
   const lines = [
     `${segments.length} topics; short replies ${mean.toFixed(2)} SMS segments on average, at most ${Math.max(...segments.map((s) => s.short))}`,
+    ...(languages.length > 0
+      ? [
+          'translations (language: topics translated, reviewed by a person; system messages; short answer SMS segments mean/max):',
+          ...languages.map((l) => `  ${l.language.padEnd(4)} topics ${l.topics.padStart(5)}, reviewed ${String(l.topicsReviewed).padStart(2)}; system ${l.system}${l.systemReviewed ? ' reviewed' : ' not reviewed'}; segments ${l.shortSegmentsMean}/${l.shortSegmentsMax}`),
+        ]
+      : []),
     ...errors.map((e) => `ERROR   ${e}`),
     ...warnings.map((w) => `WARNING ${w}`),
     errors.length === 0 ? `content:check passed (${warnings.length} warnings)` : `content:check failed: ${errors.length} errors`,

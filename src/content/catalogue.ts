@@ -20,8 +20,41 @@ export type TopicEntry = z.infer<typeof topicSchema>;
 
 const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9) });
 
+const translationSchema = z.object({
+  language: z.string().min(2),
+  name: z.string().min(1),
+  english_name: z.string().min(1),
+  direction: z.enum(['ltr', 'rtl']).default('ltr'),
+  reviewed_by_person: z.boolean().default(false),
+  system: z.record(z.string(), z.string()).default({}),
+  topics: z.record(z.string(), z.object({ title: z.string().min(1).optional(), short: z.string().min(1), more: z.string().min(1), reviewed_by_person: z.boolean().optional() })).default({}),
+});
+
+export interface LanguageInfo {
+  code: string;
+  /** In its own script, for the LANGUAGE menu. */
+  name: string;
+  englishName: string;
+  direction: 'ltr' | 'rtl';
+}
+
+export interface TopicTranslation {
+  /** The menu label; English when missing. */
+  title?: string;
+  short: string;
+  more: string;
+  /** A fluent person has checked it; unreviewed text is still sent, and content:check reports it. */
+  reviewed: boolean;
+}
+
 export interface Catalogue {
   topics: ReadonlyMap<string, TopicEntry>;
+  /** The languages replies can be written in, English first, in a stable order. */
+  languages: ReadonlyMap<string, LanguageInfo>;
+  /** Topic answers by language (not English, which is `topics`), then topic id. */
+  translations: ReadonlyMap<string, ReadonlyMap<string, TopicTranslation>>;
+  /** Whether each language's system messages were checked by a fluent person. */
+  systemReviewed: ReadonlyMap<string, boolean>;
   /** System messages by language, then key (greeting, crisis, stop_confirm, ...). */
   system: ReadonlyMap<string, Readonly<Record<string, string>>>;
   menus: { main: string[] };
@@ -90,6 +123,29 @@ export function loadCatalogue(dir: string): Catalogue {
   if (!english) problems.push('system/en.yaml is missing');
   else for (const key of SYSTEM_KEYS) if (!english[key]) problems.push(`system/en.yaml: "${key}" is missing`);
 
+  const languages = new Map<string, LanguageInfo>([['en', { code: 'en', name: 'English', englishName: 'English', direction: 'ltr' }]]);
+  const translations = new Map<string, Map<string, TopicTranslation>>();
+  const systemReviewed = new Map<string, boolean>([['en', true]]);
+  const translationDir = join(dir, 'translations');
+  const translationFiles = existsSync(translationDir) ? readdirSync(translationDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  for (const file of translationFiles) {
+    const parsed = translationSchema.safeParse(readYaml(join(translationDir, file), problems));
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => `translations/${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
+      continue;
+    }
+    const t = parsed.data;
+    if (`${t.language}.yaml` !== file) problems.push(`translations/${file}: language "${t.language}" does not match the file name`);
+    languages.set(t.language, { code: t.language, name: t.name, englishName: t.english_name, direction: t.direction });
+    system.set(t.language, { ...system.get(t.language), ...t.system });
+    systemReviewed.set(t.language, t.reviewed_by_person);
+    const byTopic = new Map<string, TopicTranslation>();
+    for (const [id, entry] of Object.entries(t.topics)) {
+      byTopic.set(id, { title: entry.title, short: entry.short, more: entry.more, reviewed: entry.reviewed_by_person ?? t.reviewed_by_person });
+    }
+    translations.set(t.language, byTopic);
+  }
+
   const menus = menusSchema.safeParse(readYaml(join(dir, 'menus.yaml'), problems));
   if (!menus.success) problems.push('menus.yaml: "main" must list 2 to 9 topic ids');
   else for (const id of menus.data.main) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
@@ -103,10 +159,16 @@ export function loadCatalogue(dir: string): Catalogue {
   for (const t of topics.values()) {
     for (const r of t.related) if (!topics.has(r)) problems.push(`topics/${t.id}.yaml: related "${r}" is not a topic`);
   }
+  for (const [language, byTopic] of translations) {
+    for (const id of byTopic.keys()) if (!topics.has(id)) problems.push(`translations/${language}.yaml: "${id}" is not a topic`);
+  }
 
   if (problems.length > 0) throw new ContentError(problems);
   return {
     topics,
+    languages,
+    translations,
+    systemReviewed,
     system,
     menus: menus.data!,
     contacts: contacts.data ?? {},

@@ -16,6 +16,11 @@ export function fillPlaceholders(text: string, contacts: Readonly<Record<string,
     .join('\n');
 }
 
+/** A topic's menu label: its translated title where there is one, else the English title. */
+function menuLabel(cat: Catalogue, language: string, id: string): string {
+  return cat.translations.get(language)?.get(id)?.title ?? cat.topics.get(id)?.title ?? id;
+}
+
 function systemText(cat: Catalogue, language: string, key: string): string {
   const text = cat.system.get(language)?.[key] ?? cat.system.get('en')?.[key];
   if (text === undefined) throw new Error(`system message "${key}" is missing`);
@@ -29,10 +34,17 @@ function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
     case 'topic': {
       const entry = cat.topics.get(part.id);
       if (!entry) throw new Error(`topic "${part.id}" is missing`);
-      return part.part === 'short' ? entry.short : entry.more;
+      if (language === 'en') return part.part === 'short' ? entry.short : entry.more;
+      const translated = cat.translations.get(language)?.get(part.id);
+      if (translated) return part.part === 'short' ? translated.short : translated.more;
+      // No translation yet: English, with one line in their language saying so, never silently.
+      const note = cat.system.get(language)?.['not_translated'];
+      return `${note ? `${note}\n` : ''}${part.part === 'short' ? entry.short : entry.more}`;
     }
     case 'menu':
-      return part.options.map((id, i) => `${i + 1} ${cat.topics.get(id)?.title ?? id}`).join('\n');
+      return part.options.map((id, i) => `${i + 1} ${menuLabel(cat, language, id)}`).join('\n');
+    case 'languages':
+      return [...cat.languages.values()].map((l, i) => `${i + 1} ${l.name}`).join('\n');
   }
 }
 

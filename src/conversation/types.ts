@@ -54,7 +54,9 @@ export type IntentName =
 export type ReplyPart =
   | { kind: 'topic'; id: string; part: 'short' | 'more' }
   | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
-  | { kind: 'menu'; options: string[] };
+  | { kind: 'menu'; options: string[] }
+  /** The numbered list of languages, each written in its own script. */
+  | { kind: 'languages' };
 
 /** A message to send; `parts` are joined into one text. */
 export interface ReplyPlan {
