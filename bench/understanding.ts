@@ -18,12 +18,13 @@ export function readSet(path: string): Row[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
 }
 
-const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+447700900000', language: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} };
+const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+447700900000', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} };
 
 /** Our answer to a first message, as `simulate` would give it. */
 function ours(k: Knowledge, text: string) {
   const u = understand(text, 0, k.understander);
-  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true });
+  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+    languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
 }
 
 export interface SetFigures {

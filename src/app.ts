@@ -27,7 +27,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
     consoleRoutes({
       db: s.db, staff: s.staff, handoffStore: s.handoffStore, handoffs: s.handoffs, conversations: s.conversations, messages: s.messages,
       live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
-      trustProxy: Boolean(s.config.trustProxy),
+      trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
     }),
   );
   if (s.config.simulatorEnabled) {

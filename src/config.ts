@@ -50,6 +50,11 @@ const schema = z.object({
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
   ROTA_PATH: optionalText,
+  TRANSLATE_PROVIDER: z.enum(['none', 'openai', 'libretranslate'], { error: 'must be none, openai or libretranslate' }).default('none'),
+  TRANSLATE_URL: optionalText.pipe(z.url({ error: 'must be the provider base URL, e.g. https://api.openai.com/v1' }).optional()),
+  TRANSLATE_API_KEY: optionalText,
+  TRANSLATE_MODEL: optionalText,
+  TRANSLATE_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(4000),
   WHATSAPP_TEMPLATES_PATH: optionalText,
   SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   REPLY_CHANNEL: z.enum(['twilio', 'fake'], { error: 'must be "twilio" or "fake"' }).optional(),
@@ -89,6 +94,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** Optional machine translation; none configured is the default and everything still works. */
+  translation: { provider: 'none' | 'openai' | 'libretranslate'; url?: string; apiKey?: string; model?: string; timeoutMs: number };
   whatsappTemplatesPath?: string;
   /** Signs staff session cookies; without it a random one is made at start and staff log in again after a restart. */
   sessionSecret?: string;
@@ -144,6 +151,8 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
       };
     }
   }
+  if (e.TRANSLATE_PROVIDER !== 'none' && !e.TRANSLATE_URL) problems.push('TRANSLATE_URL: set the translation provider\'s base URL, or TRANSLATE_PROVIDER=none');
+  if (e.TRANSLATE_PROVIDER === 'openai' && (!e.TRANSLATE_API_KEY || !e.TRANSLATE_MODEL)) problems.push('TRANSLATE_API_KEY and TRANSLATE_MODEL: needed for TRANSLATE_PROVIDER=openai (any OpenAI-compatible server; a self-hosted one may take any key)');
   if (e.REPLY_CHANNEL === 'twilio' && !anyTwilio) problems.push('REPLY_CHANNEL: "twilio" needs the TWILIO_* settings; set them or leave REPLY_CHANNEL unset');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -161,6 +170,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    translation: { provider: e.TRANSLATE_PROVIDER, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY, model: e.TRANSLATE_MODEL, timeoutMs: e.TRANSLATE_TIMEOUT_MS },
     whatsappTemplatesPath: e.WHATSAPP_TEMPLATES_PATH,
     sessionSecret: e.SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,

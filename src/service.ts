@@ -8,6 +8,9 @@ import type { Config } from './config.js';
 import type { Understander } from './conversation/understand.js';
 import { loadIntents } from './intents/load-intents.js';
 import { IntentMatcher } from './intents/match-intent.js';
+import { normaliseText } from './intents/normalise-text.js';
+import { cldDetect } from './language/cld-detector.js';
+import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { projectRoot } from './lib/project-root.js';
@@ -18,6 +21,10 @@ import { openDb, type Db } from './store/db.js';
 import { createEventStore, type EventStore } from './store/event-store.js';
 import { createMessageStore, type MessageStore } from './store/message-store.js';
 import { TurnRunner } from './turn/handle-inbound.js';
+import { LibreTranslateTranslator } from './translation/libretranslate-translator.js';
+import { OpenAiChatTranslator } from './translation/openai-chat-translator.js';
+import { TranslationService } from './translation/translation-service.js';
+import type { Translator } from './translation/translator.js';
 import { EscalationScheduler } from './handoff/escalation-scheduler.js';
 import { Handoffs } from './handoff/handoffs.js';
 import { LiveUpdates } from './handoff/live-updates.js';
@@ -35,12 +42,19 @@ export interface Knowledge {
 export function loadKnowledge(root = projectRoot()): Knowledge {
   const catalogue = loadCatalogue(join(root, 'content'));
   const set = loadIntents(join(root, 'intents'), new Set(catalogue.topics.keys()), new Set(SYSTEM_KEYS));
+  // A language can be chosen by its own name as the translation file writes it, too.
+  const languageNames = new Map(set.languageNames);
+  for (const l of catalogue.languages.values()) {
+    for (const n of [l.name, l.englishName]) if (!languageNames.has(normaliseText(n))) languageNames.set(normaliseText(n), [l.code]);
+  }
   return {
     catalogue,
     understander: {
       matcher: new IntentMatcher(set),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
+      detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),
+      languageNames,
     },
   };
 }
@@ -62,6 +76,7 @@ export interface Service {
   live: LiveUpdates;
   escalation: EscalationScheduler;
   templates: WhatsAppTemplate[];
+  translation: TranslationService;
   clock: Clock;
   logger: Logger;
 }
@@ -94,6 +109,12 @@ export function createService(o: ServiceOptions): Service {
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
   });
+  const t = o.config.translation;
+  const translator: Translator | null =
+    t.provider === 'openai' ? new OpenAiChatTranslator({ baseUrl: t.url!, apiKey: t.apiKey!, model: t.model! })
+      : t.provider === 'libretranslate' ? new LibreTranslateTranslator(t.url!, t.apiKey)
+        : null;
+  const translation = new TranslationService(db, translator, t.timeoutMs, o.logger);
   const rota = o.rota ?? Rota.fromFile(o.config.rotaPath ?? join(projectRoot(), 'config', 'rota.yaml'));
   const staff = createStaffStore(db);
   staff.syncFromRota([...rota.staff.values()], o.clock.now());
@@ -105,12 +126,12 @@ export function createService(o: ServiceOptions): Service {
   });
   const runner = new TurnRunner({
     db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live,
+    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
-    rota, staff, handoffStore, handoffs, live, escalation, templates,
+    rota, staff, handoffStore, handoffs, live, escalation, templates, translation,
   };
 }

@@ -1,5 +1,5 @@
 /** @module The pure decision for one turn: what to say, what to remember, whether a person must take over. */
-import type { Conversation, ConversationState, Decision, ReplyPart, ReplyPlan } from './types.js';
+import type { Conversation, ConversationState, Decision, LanguageSource, ReplyPart, ReplyPlan } from './types.js';
 import type { Understanding } from './understand.js';
 
 export interface DecideInput {
@@ -11,13 +11,26 @@ export interface DecideInput {
   carrierConfirmsOptOut: boolean;
   /** Whether the teams are at work now: out of hours the young person is told who to call meanwhile. */
   officeOpen: boolean;
+  /** Reply languages in menu order (content/translations plus English first). */
+  languages: string[];
+  /** The script each language is mostly written in, to tell a real switch from a stray word. */
+  languageScripts: ReadonlyMap<string, string>;
+}
+
+/** A decision before its language is attached. */
+type TurnDecision = Omit<Decision, 'language' | 'languageSource'>;
+
+interface ReplyLanguage {
+  code: string;
+  /** How to remember it; null: keep what is stored. */
+  source: LanguageSource | null;
 }
 
 const sys = (key: string): ReplyPart => ({ kind: 'system', key });
 const MISSES_BEFORE_PERSON = 2;
 const plan = (...parts: ReplyPart[]): ReplyPlan => ({ parts });
 
-function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<Decision> = {}): Decision {
+function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<TurnDecision> = {}): TurnDecision {
   return {
     intent: 'topic',
     topic: id,
@@ -30,7 +43,7 @@ function answerTopic(id: string, state: ConversationState, why: string[], extra:
   };
 }
 
-function offerMenu(intro: string, options: string[], state: ConversationState, why: string[], intent: Decision['intent']): Decision {
+function offerMenu(intro: string, options: string[], state: ConversationState, why: string[], intent: Decision['intent']): TurnDecision {
   return {
     intent,
     topic: null,
@@ -43,12 +56,81 @@ function offerMenu(intro: string, options: string[], state: ConversationState, w
 }
 
 /**
+ * The language to answer in. A language they chose stays unless they write in another script; a detected one
+ * changes on a confident reading of three or more words (or any non-Latin script). One word ("ok", "hi", a
+ * place name) never changes it.
+ */
+export function replyLanguage(c: Conversation, u: Understanding, scripts: ReadonlyMap<string, string>): ReplyLanguage {
+  const g = u.language;
+  if (!g.code) return { code: c.language ?? 'en', source: null };
+  if (!c.language) {
+    if (g.confident || g.ambiguous) return { code: g.code, source: 'detected' };
+    return { code: 'en', source: null };
+  }
+  if (g.code === c.language) return { code: c.language, source: null };
+  if (g.ambiguous?.includes(c.language)) return { code: c.language, source: null };
+  const strong = g.confident && (g.script !== 'latin' || g.words >= 3);
+  if (c.languageSource === 'chosen') {
+    return strong && g.script !== scripts.get(c.language) ? { code: g.code, source: 'detected' } : { code: c.language, source: null };
+  }
+  return strong ? { code: g.code, source: 'detected' } : { code: c.language, source: null };
+}
+
+/**
  * Rules in order; the first that applies decides. Risk comes before everything, opt-out included, because a
  * young person in danger is answered whatever they said before.
  */
 export function decide(input: DecideInput): Decision {
   const { conversation: c, understanding: u } = input;
+  const lang = replyLanguage(c, u, input.languageScripts);
+  // A language menu answers only the next message.
+  const state: ConversationState = u.menuChoice === null ? { ...c.state, languageOffer: undefined } : c.state;
+  const d = decideTurn({ ...input, conversation: { ...c, state } }, lang);
+  if ('language' in d) return d as Decision;
+  const turn = d as TurnDecision;
+  // Two close languages (Dari or Farsi?): answer in the likelier one, and ask once which they read.
+  const pair = u.language.ambiguous;
+  if (pair && lang.source === 'detected' && !turn.state.languageAsked && turn.replies.length > 0 && turn.intent !== 'crisis') {
+    return {
+      ...turn,
+      replies: [...turn.replies, plan(sys('language_which'), { kind: 'languages', codes: pair })],
+      state: { ...turn.state, languageOffer: pair, languageAsked: true },
+      language: lang.code,
+      languageSource: lang.source,
+    };
+  }
+  return { ...turn, language: lang.code, languageSource: lang.source };
+}
+
+/** The language part of a turn: LANGUAGE, a language's name, or a number from the language menu. */
+function chooseLanguage(input: DecideInput, state: ConversationState): Decision | null {
+  const u = input.understanding;
+  const pick = (code: string, why: string): Decision => ({
+    intent: 'language', topic: null, handoff: 'none', mode: input.conversation.mode,
+    replies: [plan(sys('language_set'))],
+    state: { ...state, languageOffer: undefined, languageAsked: true },
+    why: [why], language: code, languageSource: 'chosen',
+  });
+  const offer = (codes: string[], key: string, why: string): Decision => ({
+    intent: 'language', topic: null, handoff: 'none', mode: input.conversation.mode,
+    replies: [plan(sys(key), { kind: 'languages', codes })],
+    state: { ...state, languageOffer: codes },
+    why: [why], language: input.conversation.language ?? 'en', languageSource: null,
+  });
+  if (u.menuChoice !== null && state.languageOffer) {
+    const code = state.languageOffer[u.menuChoice - 1];
+    if (code) return pick(code, `language menu choice ${u.menuChoice}`);
+  }
+  if (u.languageName?.length === 1) return pick(u.languageName[0]!, 'named a language');
+  if (u.languageName?.length === 2) return offer(u.languageName, 'language_which', 'named a language that could be two');
+  if (u.command === 'language') return offer(input.languages, 'language_menu', 'asked to change language');
+  return null;
+}
+
+function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Decision {
+  const { conversation: c, understanding: u } = input;
   const state = c.state;
+  void lang;
   const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
 
   if (u.risk?.level === 'urgent') {
@@ -96,6 +178,9 @@ export function decide(input: DecideInput): Decision {
     };
   }
   if (u.command === 'help') return { ...keep, intent: 'help', replies: [plan(sys('help'))], why: ['help keyword'] };
+
+  const languageTurn = chooseLanguage(input, state);
+  if (languageTurn) return languageTurn;
 
   if (c.mode !== 'bot') {
     const routine = u.risk?.level === 'routine' && c.handoffLevel === 'none';

@@ -30,7 +30,13 @@ export interface ConversationState {
   lastTopic?: string;
   /** How many turns in a row were not understood. */
   misses?: number;
+  /** The languages last offered as a numbered list; a number on the next turn chooses one. */
+  languageOffer?: string[];
+  /** Asked once already which of two close languages they read (Dari or Farsi...): not asked again. */
+  languageAsked?: boolean;
 }
+
+export type LanguageSource = 'chosen' | 'detected';
 
 export interface Conversation {
   id: number;
@@ -38,6 +44,8 @@ export interface Conversation {
   channel: ChannelKind;
   address: string;
   language: string | null;
+  /** 'chosen' when they picked it: a choice is not overturned by one message. */
+  languageSource: LanguageSource | null;
   optedOut: boolean;
   mode: Mode;
   handoffLevel: HandoffLevel;
@@ -55,8 +63,8 @@ export type ReplyPart =
   | { kind: 'topic'; id: string; part: 'short' | 'more' }
   | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
   | { kind: 'menu'; options: string[] }
-  /** The numbered list of languages, each written in its own script. */
-  | { kind: 'languages' };
+  /** A numbered list of languages (all, or the codes given), each written in its own script. */
+  | { kind: 'languages'; codes?: string[] };
 
 /** A message to send; `parts` are joined into one text. */
 export interface ReplyPlan {
@@ -68,6 +76,9 @@ export interface ReplyPlan {
 /** The pure result of one turn: what to say, what to remember, and why. */
 export interface Decision {
   intent: IntentName;
+  /** The language the replies are written in (and remembered for the contact). */
+  language: string;
+  languageSource: LanguageSource | null;
   topic: string | null;
   handoff: HandoffLevel;
   /** The trigger recorded for the PA (risk category, "asked for a person", ...). */

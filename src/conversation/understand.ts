@@ -3,8 +3,9 @@ import type { Commands } from '../intents/load-intents.js';
 import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
 import { normaliseText } from '../intents/normalise-text.js';
 import type { RiskFinding, RiskScreen } from '../safety/screen-risk.js';
+import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
 
-export type Command = 'stop' | 'start' | 'help' | 'more';
+export type Command = 'stop' | 'start' | 'help' | 'more' | 'language';
 
 export interface Understanding {
   empty: boolean;
@@ -18,12 +19,27 @@ export interface Understanding {
   match: MatchResult;
   /** Two or three topics when the message asks several things at once; otherwise empty. */
   topics: string[];
+  /** The language the message seems to be written in. */
+  language: LanguageGuess;
+  /** The message is just a language's name ("arabic", "فارسی"): that language, or the two it could mean. */
+  languageName: string[] | null;
 }
 
 export interface Understander {
   screen: RiskScreen;
   matcher: IntentMatcher;
   commands: Commands;
+  detector: LanguageDetector;
+  /** Normalised language names (English, own script, common spellings) to language codes. */
+  languageNames: ReadonlyMap<string, string[]>;
+}
+
+/** The original's match, unless only the English translation is understood with confidence. */
+function matchWithTranslation(matcher: IntentMatcher, text: string, english: string | null): MatchResult {
+  const original = matcher.match(text);
+  if (original.verdict === 'confident' || !english) return original;
+  const translated = matcher.match(english);
+  return translated.verdict === 'confident' ? { ...translated, why: `${translated.why} (machine translation)` } : original;
 }
 
 function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding | null {
@@ -33,18 +49,21 @@ function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding 
 }
 
 /** Pure given its inputs: the same text always reads the same way. */
-export function understand(text: string, mediaCount: number, deps: Understander): Understanding {
+export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
   const plain = normaliseText(text);
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
-  const risk = moreSerious(deps.screen.screen(text), deps.screen.screen(deps.matcher.normalise(text)));
+  let risk = moreSerious(deps.screen.screen(text), deps.screen.screen(deps.matcher.normalise(text)));
+  // A machine translation is a second net for risk, never the only one: the original is always screened.
+  if (english) risk = moreSerious(risk, deps.screen.screen(english));
   let command: Command | null = null;
-  for (const name of ['stop', 'start', 'help', 'more'] as const) {
+  for (const name of ['stop', 'start', 'help', 'more', 'language'] as const) {
     if (deps.commands[name].some((w) => normaliseText(w) === plain)) {
       command = name;
       break;
     }
   }
-  const number = /^[1-9]$/.exec(plain.replace(/^(option|number|no) /, ''));
+  // Up to two digits: the language menu has eighteen entries.
+  const number = /^[1-9]\d?$/.exec(plain.replace(/^(option|number|no) /, ''));
   return {
     empty: plain === '',
     hasMedia: mediaCount > 0,
@@ -52,7 +71,9 @@ export function understand(text: string, mediaCount: number, deps: Understander)
     command,
     commandWord: command ? plain : null,
     menuChoice: number ? Number(number[0]) : null,
-    match: deps.matcher.match(text),
+    match: matchWithTranslation(deps.matcher, text, english),
     topics: deps.matcher.topicsOfClauses(text),
+    language: deps.detector.detect(text),
+    languageName: deps.languageNames.get(plain) ?? null,
   };
 }

@@ -42,6 +42,8 @@ export interface ReplyOptions {
   /** 'sms' to text a WhatsApp user whose 24-hour window has closed. */
   channel?: 'sms' | 'whatsapp';
   template?: { contentSid: string; variables: Record<string, string> };
+  /** The PA's own words when `text` is a machine translation of them. */
+  original?: string;
 }
 
 export class HandoffError extends Error {

@@ -1,5 +1,5 @@
 /** @module Reads intents/ (examples, keywords, commands, spelling map) and checks them against the content. */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -22,7 +22,24 @@ const commandsSchema = z.object({
   start: z.array(z.string()).min(1),
   help: z.array(z.string()).min(1),
   more: z.array(z.string()).min(1),
+  language: z.array(z.string()).min(1),
 });
+
+const languageExamplesSchema = z.object({
+  language: z.string().min(2),
+  commands: z.object({
+    stop: z.array(z.coerce.string()).default([]),
+    start: z.array(z.coerce.string()).default([]),
+    help: z.array(z.coerce.string()).default([]),
+    more: z.array(z.coerce.string()).default([]),
+    language: z.array(z.coerce.string()).default([]),
+  }).default({ stop: [], start: [], help: [], more: [], language: [] }),
+  examples: z.record(z.string(), z.array(z.coerce.string()).nullable().transform((v) => v ?? [])).default({}),
+  keywords: z.record(z.string(), z.array(z.coerce.string()).nullable().transform((v) => v ?? [])).default({}),
+  stopwords: z.array(z.coerce.string()).nullable().default([]).transform((v) => v ?? []),
+});
+
+const languageNamesSchema = z.object({ ambiguous: z.record(z.string(), z.array(z.string()).length(2)).default({}) }).catchall(z.array(z.coerce.string()));
 export type Commands = z.infer<typeof commandsSchema>;
 
 const spellingSchema = z.object({
@@ -31,10 +48,16 @@ const spellingSchema = z.object({
 });
 
 export interface IntentSet {
+  /** Every intent, with its examples in every language. */
   intents: IntentDef[];
+  /** Command words of every language together. */
   commands: Commands;
   spelling: SpellingMap;
   stopwords: ReadonlySet<string>;
+  /** Example texts by language ('en' from intents/*.yaml, the rest from intents/languages/), for telling languages apart. */
+  examplesByLanguage: ReadonlyMap<string, string[]>;
+  /** Typed names of languages (normalised) → the language, or the two it could be ("kurdish"). */
+  languageNames: ReadonlyMap<string, string[]>;
 }
 
 export class IntentError extends Error {
@@ -82,7 +105,49 @@ export function loadIntents(dir: string, contentIds: ReadonlySet<string>, system
   if (!spelling.success) problems.push('_normalise.yaml: needs maps "words" and "phrases" of text to text');
   const stop = z.object({ en: z.array(z.coerce.string()) }).safeParse(read('_stopwords.yaml'));
   if (!stop.success) problems.push('_stopwords.yaml: needs a list "en"');
+  const examplesByLanguage = new Map<string, string[]>([['en', intents.flatMap((i) => i.examples)]]);
+  const extraStopwords: string[] = [];
+  const byId = new Map(intents.map((i) => [i.id, i]));
+  const langDir = join(dir, 'languages');
+  const langFiles = existsSync(langDir) ? readdirSync(langDir).filter((f) => f.endsWith('.yaml')).sort() : [];
+  for (const file of langFiles) {
+    const parsed = languageExamplesSchema.safeParse(read(join('languages', file)));
+    if (!parsed.success) {
+      problems.push(...parsed.error.issues.map((i) => `languages/${file}: ${i.path.join('.') || '(file)'}: ${i.message}`));
+      continue;
+    }
+    const l = parsed.data;
+    const all: string[] = [];
+    for (const [intent, examples] of Object.entries(l.examples)) {
+      const def = byId.get(intent);
+      if (!def) {
+        problems.push(`languages/${file}: "${intent}" is not an intent`);
+        continue;
+      }
+      def.examples.push(...examples);
+      all.push(...examples);
+    }
+    for (const [intent, keywords] of Object.entries(l.keywords)) {
+      const def = byId.get(intent);
+      if (!def) problems.push(`languages/${file}: keywords for "${intent}", which is not an intent`);
+      else def.keywords.push(...keywords);
+    }
+    for (const w of l.stopwords) extraStopwords.push(w);
+    for (const [name, words] of Object.entries(l.commands)) {
+      if (commands.success) commands.data[name as keyof Commands].push(...words);
+      all.push(...words);
+    }
+    // A language may have several files (examples; keywords and stop words): their texts add up.
+    examplesByLanguage.set(l.language, [...(examplesByLanguage.get(l.language) ?? []), ...all]);
+  }
+  const names = languageNamesSchema.safeParse(read('_language-names.yaml') ?? {});
+  if (!names.success) problems.push('_language-names.yaml: needs lists of names per language code, and "ambiguous"');
   if (problems.length > 0) throw new IntentError(problems);
+
+  const languageNames = new Map<string, string[]>();
+  const { ambiguous, ...single } = names.data!;
+  for (const [code, list] of Object.entries(single)) for (const n of list as string[]) languageNames.set(normaliseText(n), [code]);
+  for (const [n, pair] of Object.entries(ambiguous)) languageNames.set(normaliseText(n), pair);
 
   const words = new Map<string, string>();
   for (const [from, to] of Object.entries(spelling.data!.words)) words.set(normaliseText(from), normaliseText(to));
@@ -95,6 +160,8 @@ export function loadIntents(dir: string, contentIds: ReadonlySet<string>, system
     intents,
     commands: commands.data!,
     spelling: { words, phrases },
-    stopwords: new Set(stop.data!.en.map(normaliseText)),
+    stopwords: new Set([...stop.data!.en, ...extraStopwords].map(normaliseText)),
+    examplesByLanguage,
+    languageNames,
   };
 }

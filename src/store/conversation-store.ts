@@ -8,6 +8,7 @@ interface Row {
   channel: ChannelKind;
   address: string;
   language: string | null;
+  language_source: 'chosen' | 'detected' | null;
   opted_out: number;
   mode: Mode;
   handoff_level: 'routine' | 'urgent' | null;
@@ -15,7 +16,7 @@ interface Row {
 }
 
 const SELECT = `
-  SELECT v.id, v.contact_id, c.channel, c.address, c.language, c.opted_out, v.mode, v.handoff_level, v.state
+  SELECT v.id, v.contact_id, c.channel, c.address, c.language, c.language_source, c.opted_out, v.mode, v.handoff_level, v.state
   FROM conversations v JOIN contacts c ON c.id = v.contact_id`;
 
 function toConversation(r: Row): Conversation {
@@ -25,6 +26,7 @@ function toConversation(r: Row): Conversation {
     channel: r.channel,
     address: r.address,
     language: r.language,
+    languageSource: r.language_source,
     optedOut: r.opted_out === 1,
     mode: r.mode,
     handoffLevel: r.handoff_level ?? 'none',
@@ -38,6 +40,7 @@ export interface ConversationUpdate {
   handoffReason?: string;
   state: ConversationState;
   language: string | null;
+  languageSource?: 'chosen' | 'detected' | null;
   optedOut: boolean;
 }
 
@@ -58,7 +61,7 @@ export function createConversationStore(db: Db) {
       handoff_reason = CASE WHEN @level IS NULL THEN NULL ELSE COALESCE(@reason, handoff_reason) END,
       state = @state, updated_at = @now WHERE id = @id`);
   const updateContact = db.prepare(`
-    UPDATE contacts SET language = @language,
+    UPDATE contacts SET language = @language, language_source = COALESCE(@languageSource, language_source),
       opted_out_at = CASE WHEN opted_out <> @optedOut THEN @now ELSE opted_out_at END,
       opted_out = @optedOut WHERE id = @id`);
   const touchInbound = db.prepare('UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?');
@@ -95,7 +98,7 @@ export function createConversationStore(db: Db) {
         state: JSON.stringify(next.state),
         now: at,
       });
-      updateContact.run({ id: conversation.contactId, language: next.language, optedOut: next.optedOut ? 1 : 0, now: at });
+      updateContact.run({ id: conversation.contactId, language: next.language, languageSource: next.languageSource ?? null, optedOut: next.optedOut ? 1 : 0, now: at });
     },
 
     /** Twilio error 21610: the recipient has opted out with the carrier; stop sending to them. */

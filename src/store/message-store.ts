@@ -35,6 +35,10 @@ export interface TranscriptLine {
   language: string | null;
   channel: 'sms' | 'whatsapp';
   staffName: string | null;
+  /** Inbound: machine translation into English. */
+  translation: string | null;
+  /** Outbound from a PA: the English they wrote, when it was machine-translated. */
+  originalBody: string | null;
 }
 
 /** Delivery states in the order a message moves through them; a late callback never moves one backwards. */
@@ -56,12 +60,13 @@ export function createMessageStore(db: Db) {
     `${inboundRow} WHERE direction = 'in' AND status = 'received' AND conversation_id = ? ORDER BY id`,
   );
   const failedTurn = db.prepare(`UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ? AND status = 'received'`);
+  const setTranslation = db.prepare(`UPDATE messages SET translation = ?, machine_translated = 1 WHERE id = ?`);
   const processed = db.prepare(`UPDATE messages SET status = 'processed', language = ?, updated_at = ? WHERE id = ? AND status = 'received'`);
   const insertOut = db.prepare(`
     INSERT OR IGNORE INTO messages (conversation_id, direction, body, language, origin, status, ignore_opt_out, reply_to, seq,
-      segments, staff_id, channel, content_sid, content_variables, next_attempt_at, created_at, updated_at)
+      segments, staff_id, channel, content_sid, content_variables, original_body, machine_translated, next_attempt_at, created_at, updated_at)
     VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @staffId, @channel,
-      @contentSid, @contentVariables, @at, @at, @at)`);
+      @contentSid, @contentVariables, @original, @machineTranslated, @at, @at, @at)`);
   const due = db.prepare<[string, number], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
     SELECT m.id, m.conversation_id AS conversationId, COALESCE(m.channel, c.channel) AS channel, c.address, c.opted_out AS optedOut, m.body,
       m.ignore_opt_out AS ignoreOptOut, m.attempts, m.content_sid AS contentSid, m.content_variables AS contentVariables
@@ -81,7 +86,7 @@ export function createMessageStore(db: Db) {
   const setStatus = db.prepare(`UPDATE messages SET status = ?, error_code = COALESCE(?, error_code), updated_at = ? WHERE id = ?`);
   const transcript = db.prepare<[number], TranscriptLine>(`
     SELECT m.id, m.direction, m.origin, m.body, m.status, m.error_code AS errorCode, m.created_at AS createdAt, m.language,
-      COALESCE(m.channel, c.channel) AS channel, s.name AS staffName
+      COALESCE(m.channel, c.channel) AS channel, s.name AS staffName, m.translation, m.original_body AS originalBody
     FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
     LEFT JOIN staff s ON s.id = m.staff_id WHERE m.conversation_id = ? ORDER BY m.id`);
   const repliesTo = db.prepare<[number], { body: string; segments: number | null }>(
@@ -106,14 +111,19 @@ export function createMessageStore(db: Db) {
     markProcessed(id: number, language: string, now: Date): boolean {
       return processed.run(language, now.toISOString(), id).changes === 1;
     },
+    /** Keeps the machine translation of an inbound message for staff. */
+    setTranslation: (id: number, text: string) => setTranslation.run(text, id),
     /** Closes an inbound message whose turn threw, so it cannot block the conversation. */
     markFailedTurn: (id: number, now: Date) => failedTurn.run(now.toISOString(), id).changes === 1,
     queueReply(r: {
       conversationId: number; replyTo: number | null; seq: number; body: string; language: string;
       origin: 'bot' | 'pa'; segments: number; ignoreOptOut: boolean; at: Date;
       staffId?: number; channel?: 'sms' | 'whatsapp'; template?: { contentSid: string; variables: Record<string, string> };
+      /** For a machine-translated PA message: what the PA wrote. */
+      original?: string;
     }): number {
       const res = insertOut.run({
+        original: r.original ?? null, machineTranslated: r.original ? 1 : 0,
         ...r, ignoreOptOut: r.ignoreOptOut ? 1 : 0, at: r.at.toISOString(), staffId: r.staffId ?? null, channel: r.channel ?? null,
         contentSid: r.template?.contentSid ?? null, contentVariables: r.template ? JSON.stringify(r.template.variables) : null,
       });

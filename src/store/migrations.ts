@@ -158,4 +158,30 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN content_variables TEXT;
     `,
   },
+  {
+    version: 4,
+    name: 'how a contact\'s language was set',
+    sql: `
+      -- 'chosen' (they picked it) or 'detected' (from their messages): a choice is not overturned lightly.
+      ALTER TABLE contacts ADD COLUMN language_source TEXT CHECK (language_source IN ('chosen', 'detected'));
+    `,
+  },
+  {
+    version: 5,
+    name: 'machine translation: cache, and translations kept with messages',
+    sql: `
+      CREATE TABLE translations (
+        key          TEXT PRIMARY KEY,   -- sha256 of provider, languages and text
+        source_lang  TEXT NOT NULL,
+        target_lang  TEXT NOT NULL,
+        provider     TEXT NOT NULL,
+        text         TEXT NOT NULL,
+        created_at   TEXT NOT NULL
+      );
+      -- Inbound: the English translation shown to staff. Outbound: what the PA wrote before it was translated.
+      ALTER TABLE messages ADD COLUMN translation TEXT;
+      ALTER TABLE messages ADD COLUMN original_body TEXT;
+      ALTER TABLE messages ADD COLUMN machine_translated INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -19,6 +19,7 @@ import type { Handoffs } from '../handoff/handoffs.js';
 import type { LiveUpdates } from '../handoff/live-updates.js';
 import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
+import type { TranslationService } from '../translation/translation-service.js';
 
 export interface TurnDeps {
   db: Db;
@@ -35,6 +36,7 @@ export interface TurnDeps {
   rota: Rota;
   staff: StaffStore;
   live: LiveUpdates;
+  translation: TranslationService;
 }
 
 /** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
@@ -82,7 +84,8 @@ export class TurnRunner {
     await this.#queue.run(conversationId, async () => {
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
         try {
-          const outcome = this.#turn(inbound);
+          const english = await this.#english(inbound);
+          const outcome = this.#turn(inbound, english);
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
@@ -157,11 +160,23 @@ export class TurnRunner {
     return {
       inboundId: inbound.id, conversationId, language: 'en', replies: [result.body], segments: countSegments(result.body),
       durationMs: performance.now() - started,
-      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, why: [result.relayed.delivered ? 'relayed from a staff phone' : 'staff phone, no open conversation with that code'] },
+      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, language: 'en', languageSource: null, why: [result.relayed.delivered ? 'relayed from a staff phone' : 'staff phone, no open conversation with that code'] },
     };
   }
 
-  #turn(inbound: StoredInbound): TurnOutcome | null {
+  /**
+   * With a translation provider, a message not in English is also read in English (for matching, for the risk
+   * screen as a second net, and for staff). Time-limited; without a provider or on failure, null.
+   */
+  async #english(inbound: StoredInbound): Promise<string | null> {
+    const t = this.#d.translation;
+    if (!t.enabled || inbound.text.trim() === '') return null;
+    const guess = this.#d.understander.detector.detect(inbound.text);
+    if (!guess.code || guess.code === 'en') return null;
+    return t.translate(inbound.text, guess.code, 'en');
+  }
+
+  #turn(inbound: StoredInbound, english: string | null = null): TurnOutcome | null {
     const started = performance.now();
     const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
@@ -172,15 +187,17 @@ export class TurnRunner {
     if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();
-    const understanding = understand(inbound.text, inbound.mediaCount, understander);
+    const understanding = understand(inbound.text, inbound.mediaCount, understander, english);
     const decision = decide({
       conversation,
       understanding,
       mainMenu: catalogue.menus.main,
       carrierConfirmsOptOut: channel.confirmsOptOut(conversation.channel),
       officeOpen: this.#d.rota.isOpen(now),
+      languages: [...catalogue.languages.keys()],
+      languageScripts: understander.detector.scripts(),
     });
-    const language = conversation.language ?? 'en';
+    const language = decision.language;
     const replies = decision.replies
       .map((plan) => ({ plan, text: renderReply(plan, catalogue, language) }))
       .filter((r) => r.text.trim() !== '');
@@ -192,6 +209,7 @@ export class TurnRunner {
     const committed = db.transaction(() => {
       // The guard makes a turn happen once even if two processes raced for the same message.
       if (!messages.markProcessed(inbound.id, language, now)) return false;
+      if (english) messages.setTranslation(inbound.id, english);
       replies.forEach((r, seq) =>
         messages.queueReply({
           conversationId: conversation.id, replyTo: inbound.id, seq, body: r.text, language, origin: 'bot',
@@ -200,7 +218,7 @@ export class TurnRunner {
       );
       conversations.update(conversation, {
         mode: decision.mode, handoffLevel: level, handoffReason: decision.handoffReason, state: decision.state,
-        language: conversation.language, optedOut,
+        language: decision.languageSource ? decision.language : conversation.language, languageSource: decision.languageSource, optedOut,
       }, now);
       events.append({
         conversationId: conversation.id, messageId: inbound.id, kind: 'turn',

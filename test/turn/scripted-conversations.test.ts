@@ -19,7 +19,7 @@ interface Script {
     send: string;
     media?: number;
     expect: {
-      intent?: string; topic?: string; handoff?: string; reply?: string; replyAll?: string[]; replies?: number; optedOut?: boolean;
+      intent?: string; topic?: string; handoff?: string; reply?: string; replyAll?: string[]; replies?: number; language?: string; optedOut?: boolean;
       mode?: string; level?: string; topicFromMenu?: number; replySameTopic?: boolean; sentEvenIfOptedOut?: boolean;
     };
   }>;
@@ -58,6 +58,7 @@ describe.each(scripts)('%s', (_file, script) => {
         const reply = o!.replies.join('\n\n');
         const conversation = service.conversations.get(o!.conversationId)!;
         if (e.intent) expect(o!.decision.intent, where).toBe(e.intent);
+        if (e.language) expect(o!.language, where).toBe(e.language);
         if (e.topic) expect(o!.decision.topic, where).toBe(e.topic);
         if (e.handoff) expect(o!.decision.handoff, where).toBe(e.handoff);
         if (e.reply) expect(reply, where).toContain(e.reply);

@@ -17,7 +17,8 @@ import type { HandoffStore } from '../../store/handoff-store.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { SqliteSessionStore } from '../../store/session-store.js';
 import type { StaffRow, StaffStore } from '../../store/staff-store.js';
-import { auditPage, conversationPage, loginPage, queuePage, queueTable, transcriptList, type PageContext } from './views.js';
+import { auditPage, conversationPage, loginPage, queuePage, queueTable, replyPreviewPage, transcriptList, type PageContext } from './views.js';
+import type { TranslationService } from '../../translation/translation-service.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -39,6 +40,7 @@ export interface ConsoleDeps {
   logger: Logger;
   sessionSecret?: string;
   trustProxy: boolean;
+  translation: TranslationService;
 }
 
 type StaffRequest = Request & { staff: StaffRow };
@@ -171,6 +173,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
         whatsappWindowClosesAt: lastIn.at ? new Date(new Date(lastIn.at).getTime() + WHATSAPP_WINDOW_MS) : null,
         templates: d.templates.map((t) => ({ name: t.name, label: t.label })),
         claimedByMe: h?.claimedBy === staff.id,
+        translateReplies: d.translation.enabled && (c.language ?? 'en') !== 'en',
       }, d.clock.now()),
     );
   });
@@ -200,8 +203,26 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     return 'You have claimed this conversation. The assistant will not answer it until you hand it back.';
   });
   act('reply', (id, staff, body) => {
-    d.handoffs.reply(id, staff, body['text'] ?? '', body['channel'] === 'sms' ? { channel: 'sms' } : {});
-    return 'Sent.';
+    d.handoffs.reply(id, staff, body['text'] ?? '', {
+      ...(body['channel'] === 'sms' ? { channel: 'sms' as const } : {}),
+      ...(body['original'] ? { original: body['original'] } : {}),
+    });
+    return body['original'] ? 'Sent, translated.' : 'Sent.';
+  });
+
+  // The PA writes in English; the translation and its back-translation are shown before anything is sent.
+  router.post('/console/conversations/:id/reply-preview', async (req, res) => {
+    const id = conversationId(req);
+    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+    const text = String((req.body as Record<string, unknown>)['text'] ?? '').trim();
+    const language = d.conversations.get(id)!.language ?? 'en';
+    const translated = text ? await d.translation.translate(text, 'en', language) : null;
+    if (!translated) {
+      req.session.flash = 'The translation service is not answering. Send in English, or try again in a minute.';
+      return res.redirect(303, `/console/conversations/${id}`);
+    }
+    const back = await d.translation.translate(translated, language, 'en');
+    res.type('html').send(replyPreviewPage(ctx(req, staffOf(req)), { id, language, original: text, translated, back }));
   });
   act('template', (id, staff, body) => {
     const t = d.templates.find((x) => x.name === body['template']);

@@ -90,6 +90,8 @@ export function transcriptList(lines: TranscriptLine[]): Html {
       <span class="meta">${time(m.createdAt)} · ${m.direction === 'in' ? 'young person' : m.origin === 'pa' ? (m.staffName ?? 'staff') : 'assistant'}
         ${m.direction === 'out' ? html` · ${m.channel} · ${m.status}${m.errorCode ? html` <span class="error">(error ${m.errorCode})</span>` : ''}` : ''}</span>
       <span class="body">${m.body === '' ? '(picture or file, no text)' : m.body}</span>
+      ${m.translation ? html`<span class="translation" lang="en"><b>English (machine translation):</b> ${m.translation}</span>` : ''}
+      ${m.originalBody ? html`<span class="translation" lang="en"><b>Written in English, machine-translated:</b> ${m.originalBody}</span>` : ''}
     </li>`)}
   </ol>`;
 }
@@ -107,6 +109,8 @@ export interface ConversationView {
   whatsappWindowClosesAt: Date | null;
   templates: Array<{ name: string; label: string }>;
   claimedByMe: boolean;
+  /** Replies are translated into the young person's language (with a preview) when a provider is configured. */
+  translateReplies: boolean;
 }
 
 export function conversationPage(ctx: PageContext, v: ConversationView, now: Date): string {
@@ -135,7 +139,12 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
       ? html`<section class="actions">
           ${v.handoff!.status === 'waiting' ? action('claim', 'Claim', 'primary') : ''}
           ${windowOpen
-            ? html`<form method="post" action="/console/conversations/${v.id}/reply" class="stack" id="reply">${csrf}
+            ? v.translateReplies
+              ? html`<form method="post" action="/console/conversations/${v.id}/reply-preview" class="stack" id="reply">${csrf}
+                <label>Reply in English: it will be translated into ${v.language} and you will see it before it is sent
+                  <textarea name="text" rows="3" maxlength="1600" required></textarea></label>
+                <button type="submit" class="primary">Translate and preview</button></form>`
+              : html`<form method="post" action="/console/conversations/${v.id}/reply" class="stack" id="reply">${csrf}
                 <label>Reply to the young person <textarea name="text" rows="3" maxlength="1600" required></textarea></label>
                 <button type="submit" class="primary">Send</button></form>`
             : html`<form method="post" action="/console/conversations/${v.id}/template" class="stack" id="template">${csrf}
@@ -166,4 +175,22 @@ export function auditPage(ctx: PageContext, rows: Array<{ staffName: string | nu
     <h1>Audit log</h1>
     <table class="queue"><thead><tr><th>When</th><th>Who</th><th>What</th><th>Conversation</th></tr></thead>
     <tbody>${rows.map((r) => html`<tr><td>${time(r.at)}</td><td>${r.staffName ?? '-'}</td><td>${r.action}</td><td>${r.conversationId ?? ''}</td></tr>`)}</tbody></table>`);
+}
+
+export function replyPreviewPage(ctx: PageContext, p: { id: number; language: string; original: string; translated: string; back: string | null }): string {
+  const csrf = html`<input type="hidden" name="_csrf" value="${ctx.csrf}">`;
+  return layout('Check the translation', ctx, html`
+    <p><a href="/console/conversations/${p.id}">&larr; Back to the conversation</a></p>
+    <h1>Check the translation before it is sent</h1>
+    <dl class="facts">
+      <dt>You wrote</dt><dd id="original" lang="en">${p.original}</dd>
+      <dt>It will be sent as (${p.language}, machine translation)</dt><dd id="translated" lang="${p.language}">${p.translated}</dd>
+      <dt>Translated back into English</dt><dd id="back" lang="en">${p.back ?? '(the back-translation is not available)'}</dd>
+    </dl>
+    <form method="post" action="/console/conversations/${p.id}/reply" class="inline" id="send-translated">${csrf}
+      <input type="hidden" name="text" value="${p.translated}"><input type="hidden" name="original" value="${p.original}">
+      <button type="submit" class="primary">Send the translation</button></form>
+    <form method="post" action="/console/conversations/${p.id}/reply" class="inline" id="send-english">${csrf}
+      <input type="hidden" name="text" value="${p.original}">
+      <button type="submit">Send in English instead</button></form>`);
 }
