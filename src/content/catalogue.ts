@@ -18,7 +18,7 @@ const topicSchema = z.object({
 
 export type TopicEntry = z.infer<typeof topicSchema>;
 
-const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9) });
+const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9), languages: z.array(z.string()).default([]) });
 
 const translationSchema = z.object({
   language: z.string().min(2),
@@ -57,7 +57,7 @@ export interface Catalogue {
   systemReviewed: ReadonlyMap<string, boolean>;
   /** System messages by language, then key (greeting, crisis, stop_confirm, ...). */
   system: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  menus: { main: string[] };
+  menus: { main: string[]; languages: string[] };
   /** Local contact details for {{placeholders}}; an empty value means unknown. */
   contacts: Readonly<Record<string, string>>;
 }
@@ -148,7 +148,10 @@ export function loadCatalogue(dir: string): Catalogue {
 
   const menus = menusSchema.safeParse(readYaml(join(dir, 'menus.yaml'), problems));
   if (!menus.success) problems.push('menus.yaml: "main" must list 2 to 9 topic ids');
-  else for (const id of menus.data.main) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
+  else {
+    for (const id of menus.data.main) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
+    for (const code of menus.data.languages) if (!languages.has(code)) problems.push(`menus.yaml: language "${code}" has no translation file`);
+  }
 
   const contactsPath = join(dir, 'contacts.yaml');
   const contacts = existsSync(contactsPath)
@@ -164,9 +167,12 @@ export function loadCatalogue(dir: string): Catalogue {
   }
 
   if (problems.length > 0) throw new ContentError(problems);
+  // The LANGUAGE menu's order: menus.yaml first, then any other language with a translation file.
+  const order = [...(menus.data?.languages ?? []), ...languages.keys()];
+  const ordered = new Map([...new Set(order)].filter((c) => languages.has(c)).map((c) => [c, languages.get(c)!]));
   return {
     topics,
-    languages,
+    languages: ordered,
     translations,
     systemReviewed,
     system,

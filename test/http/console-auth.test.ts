@@ -3,6 +3,7 @@ import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
 import { serve, testService, type Served } from '../helpers/test-service.js';
+import { csrfOf, loginToConsole } from '../helpers/console-client.js';
 
 let service: ReturnType<typeof testService>;
 let served: Served;
@@ -21,20 +22,10 @@ afterAll(async () => {
   service.db.close();
 });
 
-/** A tiny cookie jar: the console is used by a browser, so keep its cookie between requests. */
-async function login(email = 'duty.north@example.org', password = PASSWORD) {
-  let cookie = '';
-  const request = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${served.url}${path}`, { ...init, redirect: 'manual', headers: { ...(init.headers ?? {}), cookie } });
-    const set = res.headers.get('set-cookie');
-    if (set) cookie = set.split(';')[0]!;
-    return res;
-  };
-  const page = await (await request('/console/login')).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
-  const res = await request('/console/login', { method: 'POST', body: new URLSearchParams({ _csrf: csrf, email, password }) });
-  return { res, request };
-}
+const login = async (email = 'duty.north@example.org', password = PASSWORD) => {
+  const { res, client } = await loginToConsole(served, email, password);
+  return { res, request: client.request };
+};
 
 describe('without a login', () => {
   const id = () => conversationId;
@@ -86,8 +77,7 @@ describe('logging in', () => {
     expect(noToken.status).toBe(403);
     expect(service.handoffStore.open(conversationId)!.status).toBe('waiting');
 
-    const page = await (await request(`/console/conversations/${conversationId}`)).text();
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const csrf = csrfOf(await (await request(`/console/conversations/${conversationId}`)).text());
     const claimed = await request(`/console/conversations/${conversationId}/claim`, { method: 'POST', body: new URLSearchParams({ _csrf: csrf }) });
     expect(claimed.status).toBe(303);
     expect(service.handoffStore.open(conversationId)!.status).toBe('claimed');
