@@ -8,7 +8,8 @@ import { readConfig } from '../src/config.js';
 import { systemClock } from '../src/lib/clock.js';
 import { projectRoot } from '../src/lib/project-root.js';
 import { createService, loadKnowledge } from '../src/service.js';
-import { understandingFigures } from './understanding.js';
+import { languageFigures, understandingFigures } from './understanding.js';
+import { cldDetect } from '../src/language/cld-detector.js';
 import { checkContent } from '../src/content/check-content.js';
 import { loadIntents } from '../src/intents/load-intents.js';
 import { SYSTEM_KEYS } from '../src/content/catalogue.js';
@@ -81,9 +82,17 @@ async function main(): Promise<void> {
   console.table(results);
   console.log('\nUnderstanding (ours beside NLP.js trained on the same intents/ examples)');
   console.table(understanding);
+  const languages = languageFigures(knowledge, join(root, 'test', 'fixtures', 'languages'), cldDetect);
+  const perLanguageSegments = checkContent(knowledge.catalogue, intents, [], new Date()).languages.map((l) => ({
+    language: l.language, shortSegmentsMean: l.shortSegmentsMean, shortSegmentsMax: l.shortSegmentsMax,
+  }));
   console.log('\nSMS segments of English answers');
   console.table(segments);
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, understanding, segments }, null, 2)}\n`);
+  console.log('\nLanguages (test/fixtures/languages): reply language, topics, detection on <= 6 words beside CLD2 alone');
+  console.table(languages);
+  console.log('\nSMS segments of short answers per language (UCS-2 for non-Latin scripts)');
+  console.table(perLanguageSegments);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, understanding, segments, languages, perLanguageSegments }, null, 2)}\n`);
 }
 
 void main();

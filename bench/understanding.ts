@@ -1,5 +1,5 @@
 /** Understanding figures: topic accuracy, urgency and speed of our pipeline beside NLP.js trained on the same examples. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockStart } from '@nlpjs/basic';
 import { decide } from '../src/conversation/decide.js';
@@ -82,4 +82,52 @@ export async function understandingFigures(k: Knowledge, root: string, sets: Arr
     });
   }
   return figures;
+}
+
+export interface LanguageFigures {
+  language: string;
+  messages: number;
+  replyLanguageRight: string;
+  topicsRight: string;
+  detectionShort: string;
+  cldAloneShort: string;
+}
+
+/**
+ * Per curated language, on test/fixtures/languages/<code>.jsonl: the share of replies in the right language and
+ * of topics right (first message of a fresh conversation), and language detection on messages of at most six
+ * words beside CLD2 used alone.
+ */
+export function languageFigures(k: Knowledge, dir: string, cld: (text: string) => Array<{ code: string; percent: number }>): LanguageFigures[] {
+  const out: LanguageFigures[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+    const rows = readSet(join(dir, file));
+    let lang = 0, topics = 0, topicRows = 0, short = 0, detectRight = 0, cldRight = 0;
+    for (const r of rows) {
+      const u = understand(r.text, 0, k.understander);
+      const d = decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+        languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
+      if (d.language === r.expect.language) lang++;
+      if (r.expect.topic !== undefined) {
+        topicRows++;
+        if (d.topic === r.expect.topic) topics++;
+      }
+      if (r.text.trim().split(/\s+/).length <= 6) {
+        short++;
+        if (u.language.code === r.expect.language) detectRight++;
+        const top = cld(r.text)[0]?.code;
+        // CLD2 says "ku" for Kurdish: counted right for either variety.
+        if (top === r.expect.language || (top === 'ku' && (r.expect.language === 'ckb' || r.expect.language === 'kmr'))) cldRight++;
+      }
+    }
+    out.push({
+      language: file.replace('.jsonl', ''),
+      messages: rows.length,
+      replyLanguageRight: `${lang}/${rows.length}`,
+      topicsRight: `${topics}/${topicRows}`,
+      detectionShort: `${detectRight}/${short}`,
+      cldAloneShort: `${cldRight}/${short}`,
+    });
+  }
+  return out;
 }
