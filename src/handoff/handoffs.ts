@@ -102,8 +102,8 @@ export class Handoffs {
   #alertStep(h: HandoffRow, step: number, now: Date): void {
     const { rota, conversations, handoffs, events } = this.#d;
     const conversation = conversations.get(h.conversationId)!;
-    const contact = this.#d.db.prepare('SELECT team, pa_email AS pa FROM contacts WHERE id = ?').get(conversation.contactId) as { team: string | null; pa: string | null };
-    const chain = rota.alertChain(now, contact.team, contact.pa);
+    const details = conversations.details(conversation.id)!;
+    const chain = rota.alertChain(now, details.team, details.paEmail);
     const target = chain[Math.min(step, chain.length - 1)];
     const next = h.level === 'urgent'
       ? new Date(now.getTime() + rota.urgentAfterMinutes * 60_000)

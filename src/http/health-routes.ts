@@ -1,6 +1,6 @@
 /** @module GET /healthz (the process answers) and GET /readyz (the database answers and recovery is done). */
 import { Router } from 'express';
-import type { Db } from '../store/db.js';
+import { databaseAnswers, type Db } from '../store/db.js';
 
 export function healthRoutes(db: Db, isReady: () => boolean): Router {
   const router = Router();
@@ -8,12 +8,7 @@ export function healthRoutes(db: Db, isReady: () => boolean): Router {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', (_req, res) => {
-    let dbOk = false;
-    try {
-      dbOk = db.prepare('SELECT 1 AS ok').get() !== undefined;
-    } catch {
-      dbOk = false;
-    }
+    const dbOk = databaseAnswers(db);
     const ready = dbOk && isReady();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: dbOk ? 'ok' : 'unavailable' });
   });

@@ -44,6 +44,13 @@ export interface ConversationUpdate {
   optedOut: boolean;
 }
 
+export interface ConversationDetails {
+  shortCode: string | null;
+  lastInboundAt: string | null;
+  team: string | null;
+  paEmail: string | null;
+}
+
 export type ConversationStore = ReturnType<typeof createConversationStore>;
 
 export function createConversationStore(db: Db) {
@@ -65,6 +72,9 @@ export function createConversationStore(db: Db) {
       opted_out_at = CASE WHEN opted_out <> @optedOut THEN @now ELSE opted_out_at END,
       opted_out = @optedOut WHERE id = @id`);
   const touchInbound = db.prepare('UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?');
+  const details = db.prepare<[number], ConversationDetails>(`
+    SELECT v.short_code AS shortCode, v.last_inbound_at AS lastInboundAt, c.team, c.pa_email AS paEmail
+    FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE v.id = ?`);
   const setOptedOut = db.prepare(
     'UPDATE contacts SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, ?) WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)',
   );
@@ -100,6 +110,9 @@ export function createConversationStore(db: Db) {
       });
       updateContact.run({ id: conversation.contactId, language: next.language, languageSource: next.languageSource ?? null, optedOut: next.optedOut ? 1 : 0, now: at });
     },
+
+    /** What staff and alerts need beyond the conversation itself: its short code, last message, team and PA. */
+    details: (id: number): ConversationDetails | undefined => details.get(id),
 
     /** Twilio error 21610: the recipient has opted out with the carrier; stop sending to them. */
     markOptedOut(conversationId: number, now: Date): void {

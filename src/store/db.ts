@@ -34,3 +34,12 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/** Whether the database answers a trivial query; for /readyz. */
+export function databaseAnswers(db: Db): boolean {
+  try {
+    return db.prepare('SELECT 1 AS ok').get() !== undefined;
+  } catch {
+    return false;
+  }
+}

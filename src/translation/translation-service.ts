@@ -1,12 +1,12 @@
 /** @module Machine translation as the service uses it: cached in SQLite, time-limited, and never an error for the caller. */
 import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.js';
+import { createTranslationStore, type TranslationStore } from '../store/translation-store.js';
 import type { Logger } from '../lib/logger.js';
 import type { Translator } from './translator.js';
 
 export class TranslationService {
-  readonly #get;
-  readonly #put;
+  readonly #cache: TranslationStore;
 
   constructor(
     db: Db,
@@ -14,8 +14,7 @@ export class TranslationService {
     private readonly timeoutMs: number,
     private readonly logger: Logger,
   ) {
-    this.#get = db.prepare<[string], { text: string }>('SELECT text FROM translations WHERE key = ?');
-    this.#put = db.prepare('INSERT OR REPLACE INTO translations (key, source_lang, target_lang, provider, text, created_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.#cache = createTranslationStore(db);
   }
 
   get enabled(): boolean {
@@ -29,11 +28,11 @@ export class TranslationService {
   async translate(text: string, from: string, to: string): Promise<string | null> {
     if (!this.translator || from === to || text.trim() === '') return null;
     const key = createHash('sha256').update(`${this.translator.name}\u0000${from}\u0000${to}\u0000${text}`).digest('hex');
-    const cached = this.#get.get(key);
-    if (cached) return cached.text;
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached;
     try {
       const out = await this.translator.translate(text, from, to, AbortSignal.timeout(this.timeoutMs));
-      this.#put.run(key, from, to, this.translator.name, out, new Date().toISOString());
+      this.#cache.put({ key, from, to, provider: this.translator.name, text: out, at: new Date() });
       return out;
     } catch (err) {
       this.logger.warn({ provider: this.translator.name, from, to, error: (err as Error).name }, 'translation unavailable; going on without it');

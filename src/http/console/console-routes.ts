@@ -161,16 +161,16 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     const c = d.conversations.get(id)!;
     const h = d.handoffStore.latest(id);
     const claimer = h?.claimedBy ? d.staff.byId(h.claimedBy) : undefined;
-    const lastIn = d.db.prepare('SELECT last_inbound_at AS at FROM conversations WHERE id = ?').get(id) as { at: string | null };
+    const details = d.conversations.details(id)!;
     d.staff.audit(staff.id, 'view', id, {}, d.clock.now());
     res.type('html').send(
       conversationPage(ctx(req, staff), {
-        id, shortCode: d.db.prepare('SELECT short_code AS c FROM conversations WHERE id = ?').pluck().get(id) as string | null,
+        id, shortCode: details.shortCode,
         channel: c.channel, language: c.language, mode: c.mode, optedOut: c.optedOut,
         handoff: h ? { level: h.level, reason: h.reason, status: h.status, claimedByName: claimer?.name ?? null, raisedAt: h.raisedAt, outOfHours: h.outOfHours } : null,
         transcript: d.messages.transcript(id),
         notes: d.handoffStore.notes(id),
-        whatsappWindowClosesAt: lastIn.at ? new Date(new Date(lastIn.at).getTime() + WHATSAPP_WINDOW_MS) : null,
+        whatsappWindowClosesAt: details.lastInboundAt ? new Date(new Date(details.lastInboundAt).getTime() + WHATSAPP_WINDOW_MS) : null,
         templates: d.templates.map((t) => ({ name: t.name, label: t.label })),
         claimedByMe: h?.claimedBy === staff.id,
         translateReplies: d.translation.enabled && (c.language ?? 'en') !== 'en',
