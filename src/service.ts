@@ -10,6 +10,8 @@ import { loadIntents } from './intents/load-intents.js';
 import { IntentMatcher } from './intents/match-intent.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
+import { Bm25Retriever } from './retrieval/bm25-retriever.js';
+import { contentPassages } from './retrieval/content-passages.js';
 import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -47,10 +49,12 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
   for (const l of catalogue.languages.values()) {
     for (const n of [l.name, l.englishName]) if (!languageNames.has(normaliseText(n))) languageNames.set(normaliseText(n), [l.code]);
   }
+  const matcher = new IntentMatcher(set);
   return {
     catalogue,
     understander: {
-      matcher: new IntentMatcher(set),
+      matcher,
+      retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
       detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),

@@ -1,17 +1,26 @@
 /** @module `cli explain "text"`: how the assistant reads a message, with scores and reasons. */
 import { understand } from '../conversation/understand.js';
 import { loadKnowledge } from '../service.js';
+import { decide } from '../conversation/decide.js';
 
 export function explain(args: string[]): number {
   const text = args.join(' ');
-  const { understander } = loadKnowledge();
+  const { understander, catalogue } = loadKnowledge();
   const u = understand(text, 0, understander);
+  const d = decide({
+    conversation: { id: 0, contactId: 0, channel: 'sms', address: '', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} },
+    understanding: u, mainMenu: catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+    languages: [...catalogue.languages.keys()], languageScripts: understander.detector.scripts(),
+  });
   const lines = [
     `message:    ${JSON.stringify(text)}`,
+    `answer:     ${d.intent}${d.topic ? ` ${d.topic}` : ''} in ${d.language}, handoff ${d.handoff} (${d.why.join('; ')})`,
+    `language:   ${u.language.code ?? 'unknown'}${u.language.confident ? '' : ' (not sure)'} (${u.language.why})`,
     `normalised: ${JSON.stringify(u.match.normalised)}`,
     `risk:       ${u.risk ? `${u.risk.level} (${u.risk.category}, ${u.risk.language} pattern)` : 'none'}`,
     `command:    ${u.command ?? 'none'}`,
     `verdict:    ${u.match.verdict} (${u.match.why})`,
+    `retrieval:  ${u.retrieved ? `${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})` : u.match.verdict === 'none' ? 'nothing clear enough' : 'not needed'}`,
     'ranked:',
     ...u.match.ranked.map(
       (r, i) => `  ${i + 1}. ${r.intent.padEnd(26)} score ${r.score.toFixed(2).padStart(7)}  coverage ${r.coverage.toFixed(2)}` +

@@ -275,6 +275,11 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
     }
   }
 
+  // Nothing matched an intent, but the offer's own text clearly answers it: answer from that entry.
+  if (match.verdict === 'none' && u.retrieved) {
+    return answerTopic(u.retrieved.entry, state, [`retrieval: ${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})`]);
+  }
+
   if (match.verdict === 'near') {
     const options = [...new Set(match.ranked.filter((r) => r.kind === 'topic').map((r) => r.content))].slice(0, 3);
     if (options.length > 0) return offerMenu('did_you_mean', options, state, [`near miss: ${match.why}`], 'menu');

@@ -4,6 +4,8 @@ import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
 import { normaliseText } from '../intents/normalise-text.js';
 import type { RiskFinding, RiskScreen } from '../safety/screen-risk.js';
 import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
+import type { Bm25Retriever } from '../retrieval/bm25-retriever.js';
+import { retrieveEntry, type Retrieved } from '../retrieval/retrieve-answer.js';
 
 export type Command = 'stop' | 'start' | 'help' | 'more' | 'language';
 
@@ -23,6 +25,8 @@ export interface Understanding {
   language: LanguageGuess;
   /** The message is just a language's name ("arabic", "فارسی"): that language, or the two it could mean. */
   languageName: string[] | null;
+  /** When no intent matched at all: the content entry the offer's own text clearly points at, if any. */
+  retrieved: Retrieved | null;
 }
 
 export interface Understander {
@@ -32,6 +36,8 @@ export interface Understander {
   detector: LanguageDetector;
   /** Normalised language names (English, own script, common spellings) to language codes. */
   languageNames: ReadonlyMap<string, string[]>;
+  /** Searches the content itself when no intent matches (the embedded BM25 retriever). */
+  retriever: Bm25Retriever;
 }
 
 /** The original's match, unless only the English translation is understood with confidence. */
@@ -62,6 +68,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
       break;
     }
   }
+  const match = matchWithTranslation(deps.matcher, text, english);
   // Up to two digits: the language menu has eighteen entries.
   const number = /^[1-9]\d?$/.exec(plain.replace(/^(option|number|no) /, ''));
   return {
@@ -71,9 +78,11 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     command,
     commandWord: command ? plain : null,
     menuChoice: number ? Number(number[0]) : null,
-    match: matchWithTranslation(deps.matcher, text, english),
+    match,
     topics: deps.matcher.topicsOfClauses(text),
     language: deps.detector.detect(text),
     languageName: deps.languageNames.get(plain) ?? null,
+    // Retrieval is the next rung of the ladder, used only where intents found nothing at all.
+    retrieved: match.verdict === 'none' && !command ? retrieveEntry(deps.retriever, english ?? text) : null,
   };
 }
