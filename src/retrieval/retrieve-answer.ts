@@ -17,7 +17,7 @@ export interface RetrievalThresholds {
   margin: number;
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalThresholds = { minScore: 6, minCoverage: 0.5, margin: 0.8 };
+export const DEFAULT_RETRIEVAL: RetrievalThresholds = { minScore: 10, minCoverage: 0.6, margin: 0.5 };
 
 /** The entry to answer from, or null when the offer has nothing that clearly fits. */
 export function retrieveEntry(retriever: Bm25Retriever, text: string, t: RetrievalThresholds = DEFAULT_RETRIEVAL): Retrieved | null {
