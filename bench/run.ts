@@ -18,6 +18,7 @@ const root = projectRoot();
 const SETS: Array<[string, string]> = [
   ['public sample', join(root, '..', 'shared', 'eval', 'sample.jsonl')],
   ['own 150 (test/fixtures)', join(root, 'test', 'fixtures', 'english-holdout.jsonl')],
+  ['paraphrases (not in examples)', join(root, 'test', 'fixtures', 'paraphrases.jsonl')],
 ];
 const texts = SETS.map(([, f]) => f)
   .flatMap((f) => readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));

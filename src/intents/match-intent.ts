@@ -56,7 +56,9 @@ export class IntentMatcher {
   readonly #search: MiniSearch<ExampleDoc>;
   readonly #byId = new Map<string, IntentDef>();
   readonly #exact = new Map<string, string>();
-  readonly #keywords: Array<{ intent: string; phrase: string; pattern: RegExp }> = [];
+  /** Keyword phrase (normalised) → the intents it points at; looked up by the message's word n-grams. */
+  readonly #keywords = new Map<string, string[]>();
+  #longestKeyword = 1;
   /** How many intents use each word: words shared by many intents say little about which one is meant. */
   readonly #intentFrequency = new Map<string, number>();
   readonly #set: IntentSet;
@@ -91,7 +93,10 @@ export class IntentMatcher {
       for (const keyword of def.keywords) {
         const phrase = this.normalise(keyword);
         if (phrase === '') continue;
-        this.#keywords.push({ intent: def.id, phrase, pattern: new RegExp(`(^| )${phrase.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`) });
+        const intents = this.#keywords.get(phrase) ?? [];
+        if (!intents.includes(def.id)) intents.push(def.id);
+        this.#keywords.set(phrase, intents);
+        this.#longestKeyword = Math.max(this.#longestKeyword, phrase.split(' ').length);
         for (const w of phrase.split(' ')) vocabulary.add(w);
       }
       for (const w of vocabulary) this.#intentFrequency.set(w, (this.#intentFrequency.get(w) ?? 0) + 1);
@@ -139,7 +144,14 @@ export class IntentMatcher {
       else for (const q of r.queryTerms) entry.matched.add(q);
     }
     const keywordHits = new Map<string, string>();
-    for (const k of this.#keywords) if (!keywordHits.has(k.intent) && k.pattern.test(normalised)) keywordHits.set(k.intent, k.phrase);
+    // Every run of 1..n words of the message is looked up: thousands of keywords in many languages cost a few
+    // dozen map lookups, not thousands of pattern tests.
+    for (let i = 0; i < words.length; i++) {
+      for (let n = 1; n <= this.#longestKeyword && i + n <= words.length; n++) {
+        const phrase = words.slice(i, i + n).join(' ');
+        for (const intent of this.#keywords.get(phrase) ?? []) if (!keywordHits.has(intent)) keywordHits.set(intent, phrase);
+      }
+    }
 
     const ranked: IntentScore[] = [];
     for (const id of new Set([...best.keys(), ...keywordHits.keys()])) {

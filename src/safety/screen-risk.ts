@@ -29,6 +29,12 @@ export interface RiskLexicon {
   languages: Array<z.infer<typeof languageSchema>>;
 }
 
+type Script = 'latin' | 'arabic' | 'ethiopic';
+const ARABIC = /\p{Script=Arabic}/u;
+const ETHIOPIC = /\p{Script=Ethiopic}/u;
+/** The script a pattern needs in the message; patterns in Latin letters (English, romanised) always run. */
+const scriptOf = (source: string): Script => (ARABIC.test(source) ? 'arabic' : ETHIOPIC.test(source) ? 'ethiopic' : 'latin');
+
 interface CompiledPattern {
   category: string;
   level: RiskLevel;
@@ -58,6 +64,12 @@ export function loadRiskLexicon(dir: string): RiskLexicon {
 export class RiskScreen {
   readonly #patterns: CompiledPattern[] = [];
   readonly #benign: RegExp[] = [];
+  /**
+   * One alternation per language and level: most messages show no risk, and one combined test per group
+   * settles that in a fraction of the time of ~1,300 separate patterns. Only a group that matches is then
+   * examined pattern by pattern (for the category and the benign check).
+   */
+  readonly #groups: Array<{ level: RiskLevel; script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
 
   constructor(lexicon: RiskLexicon) {
     const levels = new Map(lexicon.categories.map((c) => [c.id, c.level]));
@@ -90,6 +102,19 @@ export class RiskScreen {
     // Urgent patterns first, so the first urgent hit can end the scan.
     this.#patterns.sort((a, b) => (a.level === b.level ? 0 : a.level === 'urgent' ? -1 : 1));
     if (problems.length > 0) throw new Error(`Risk patterns are not valid:\n  - ${problems.join('\n  - ')}`);
+    // Grouped by level, language and the script a pattern is written in: a pattern in Arabic letters cannot
+    // match a message with none, so most groups are skipped for most messages.
+    const byGroup = new Map<string, CompiledPattern[]>();
+    for (const p of this.#patterns) {
+      const key = `${p.level}/${p.language}/${scriptOf(p.regex.source)}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), p]);
+    }
+    for (const patterns of byGroup.values()) {
+      this.#groups.push({
+        level: patterns[0]!.level, script: scriptOf(patterns[0]!.regex.source),
+        any: new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'iu'), patterns,
+      });
+    }
   }
 
   static fromDirectory(dir: string): RiskScreen {
@@ -105,15 +130,19 @@ export class RiskScreen {
       benignSpans ??= this.#benign.flatMap((b) => [...t.matchAll(b)].map((m): [number, number] => [m.index, m.index + m[0].length]));
       return benignSpans.some(([bs, be]) => bs <= start && end <= be);
     };
+    const present = { latin: true, arabic: ARABIC.test(t), ethiopic: ETHIOPIC.test(t) };
     let routine: RiskFinding | null = null;
-    for (const p of this.#patterns) {
-      if (routine && p.level === 'routine') break;
-      for (const m of t.matchAll(p.regex)) {
-        if (isBenign(m.index, m.index + m[0].length)) continue;
-        const finding = { level: p.level, category: p.category, language: p.language };
-        if (p.level === 'urgent') return finding;
-        routine = finding;
-        break;
+    for (const group of this.#groups) {
+      if (routine && group.level === 'routine') break;
+      if (!present[group.script] || !group.any.test(t)) continue;
+      for (const p of group.patterns) {
+        for (const m of t.matchAll(p.regex)) {
+          if (isBenign(m.index, m.index + m[0].length)) continue;
+          const finding = { level: p.level, category: p.category, language: p.language };
+          if (p.level === 'urgent') return finding;
+          routine ??= finding;
+          break;
+        }
       }
     }
     return routine;
