@@ -1,5 +1,5 @@
 # offerline: build with the dev toolchain, run on a slim image as a non-root user.
-# Node 26 is the current LTS line; better-sqlite3 compiles its native addon in the build stage.
+# Node 26 is the current LTS line; better-sqlite3 and cld (CLD2) compile their native addons in the build stage.
 FROM node:26-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -21,6 +21,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY content ./content
 COPY intents ./intents
+COPY config ./config
 COPY public ./public
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
