@@ -55,6 +55,10 @@ const schema = z.object({
   TRANSLATE_API_KEY: optionalText,
   TRANSLATE_MODEL: optionalText,
   TRANSLATE_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(4000),
+  ANSWER_MODEL_URL: optionalText.pipe(z.url({ error: 'must be an OpenAI-compatible base URL, e.g. http://ollama:11434/v1' }).optional()),
+  ANSWER_MODEL_API_KEY: optionalText,
+  ANSWER_MODEL: optionalText,
+  ANSWER_MODEL_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(5000),
   WHATSAPP_TEMPLATES_PATH: optionalText,
   SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   REPLY_CHANNEL: z.enum(['twilio', 'fake'], { error: 'must be "twilio" or "fake"' }).optional(),
@@ -94,6 +98,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** Optional model that words an answer from retrieved passages; absent, the entry's own text is sent. */
+  answerModel?: { url: string; apiKey: string; model: string; timeoutMs: number };
   /** Optional machine translation; none configured is the default and everything still works. */
   translation: { provider: 'none' | 'openai' | 'libretranslate'; url?: string; apiKey?: string; model?: string; timeoutMs: number };
   whatsappTemplatesPath?: string;
@@ -153,6 +159,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   }
   if (e.TRANSLATE_PROVIDER !== 'none' && !e.TRANSLATE_URL) problems.push('TRANSLATE_URL: set the translation provider\'s base URL, or TRANSLATE_PROVIDER=none');
   if (e.TRANSLATE_PROVIDER === 'openai' && (!e.TRANSLATE_API_KEY || !e.TRANSLATE_MODEL)) problems.push('TRANSLATE_API_KEY and TRANSLATE_MODEL: needed for TRANSLATE_PROVIDER=openai (any OpenAI-compatible server; a self-hosted one may take any key)');
+  if ((e.ANSWER_MODEL_URL === undefined) !== (e.ANSWER_MODEL === undefined)) problems.push('ANSWER_MODEL_URL and ANSWER_MODEL: set both to use a model for retrieved answers, or neither');
   if (e.REPLY_CHANNEL === 'twilio' && !anyTwilio) problems.push('REPLY_CHANNEL: "twilio" needs the TWILIO_* settings; set them or leave REPLY_CHANNEL unset');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -170,6 +177,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    answerModel: e.ANSWER_MODEL_URL && e.ANSWER_MODEL
+      ? { url: e.ANSWER_MODEL_URL, apiKey: e.ANSWER_MODEL_API_KEY ?? 'none', model: e.ANSWER_MODEL, timeoutMs: e.ANSWER_MODEL_TIMEOUT_MS }
+      : undefined,
     translation: { provider: e.TRANSLATE_PROVIDER, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY, model: e.TRANSLATE_MODEL, timeoutMs: e.TRANSLATE_TIMEOUT_MS },
     whatsappTemplatesPath: e.WHATSAPP_TEMPLATES_PATH,
     sessionSecret: e.SESSION_SECRET,

@@ -12,6 +12,8 @@ import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
 import { Bm25Retriever } from './retrieval/bm25-retriever.js';
 import { contentPassages } from './retrieval/content-passages.js';
+import { GroundedAnswerer } from './retrieval/grounded-answer.js';
+import { ChatOpenAI } from '@langchain/openai';
 import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -119,6 +121,10 @@ export function createService(o: ServiceOptions): Service {
       : t.provider === 'libretranslate' ? new LibreTranslateTranslator(t.url!, t.apiKey)
         : null;
   const translation = new TranslationService(db, translator, t.timeoutMs, o.logger);
+  const a = o.config.answerModel;
+  const answerer = a
+    ? new GroundedAnswerer(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }), a.timeoutMs, o.logger)
+    : undefined;
   const rota = o.rota ?? Rota.fromFile(o.config.rotaPath ?? join(projectRoot(), 'config', 'rota.yaml'));
   const staff = createStaffStore(db);
   staff.syncFromRota([...rota.staff.values()], o.clock.now());
@@ -130,7 +136,7 @@ export function createService(o: ServiceOptions): Service {
   });
   const runner = new TurnRunner({
     db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation,
+    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));

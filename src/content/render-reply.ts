@@ -43,6 +43,8 @@ function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
     }
     case 'menu':
       return part.options.map((id, i) => `${i + 1} ${menuLabel(cat, language, id)}`).join('\n');
+    case 'text':
+      return part.text;
     case 'languages': {
       const list = part.codes ? part.codes.map((c) => cat.languages.get(c)).filter((l) => l !== undefined) : [...cat.languages.values()];
       return list.map((l, i) => `${i + 1} ${l.name}`).join('\n');

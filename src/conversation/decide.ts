@@ -130,7 +130,6 @@ function chooseLanguage(input: DecideInput, state: ConversationState): Decision 
 function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Decision {
   const { conversation: c, understanding: u } = input;
   const state = c.state;
-  void lang;
   const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
 
   if (u.risk?.level === 'urgent') {
@@ -275,8 +274,17 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
     }
   }
 
-  // Nothing matched an intent, but the offer's own text clearly answers it: answer from that entry.
-  if (match.verdict === 'none' && u.retrieved) {
+  // Nothing matched an intent: the answer model, if any, may word an answer from the passages (checked);
+  // if it says the offer does not answer this, that is said honestly below.
+  const g = u.generated;
+  if (match.verdict === 'none' && g && g !== 'refused') {
+    const why = [`answer model from passages of ${g.entry}${g.text ? '' : ' (its wording failed the fact check; the entry\'s own text is sent)'}`];
+    return g.text && lang.code === 'en'
+      ? { ...answerTopic(g.entry, state, why), replies: [plan({ kind: 'text', text: g.text }, sys('more_hint'))] }
+      : answerTopic(g.entry, state, why);
+  }
+  // Otherwise the offer's own text, when it clearly answers it: answer from that entry.
+  if (match.verdict === 'none' && u.retrieved && g !== 'refused') {
     return answerTopic(u.retrieved.entry, state, [`retrieval: ${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})`]);
   }
 

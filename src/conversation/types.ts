@@ -63,6 +63,8 @@ export type ReplyPart =
   | { kind: 'topic'; id: string; part: 'short' | 'more' }
   | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
   | { kind: 'menu'; options: string[] }
+  /** Text written by the answer model from retrieved passages (already checked against them). */
+  | { kind: 'text'; text: string }
   /** A numbered list of languages (all, or the codes given), each written in its own script. */
   | { kind: 'languages'; codes?: string[] };
 

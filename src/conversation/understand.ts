@@ -6,6 +6,7 @@ import type { RiskFinding, RiskScreen } from '../safety/screen-risk.js';
 import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
 import type { Bm25Retriever } from '../retrieval/bm25-retriever.js';
 import { retrieveEntry, type Retrieved } from '../retrieval/retrieve-answer.js';
+import type { Generated } from '../retrieval/grounded-answer.js';
 
 export type Command = 'stop' | 'start' | 'help' | 'more' | 'language';
 
@@ -27,6 +28,8 @@ export interface Understanding {
   languageName: string[] | null;
   /** When no intent matched at all: the content entry the offer's own text clearly points at, if any. */
   retrieved: Retrieved | null;
+  /** With an answer model configured: its checked answer from the passages, or 'refused'. Set by the turn. */
+  generated?: Generated | null;
 }
 
 export interface Understander {

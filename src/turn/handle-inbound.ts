@@ -20,6 +20,7 @@ import type { LiveUpdates } from '../handoff/live-updates.js';
 import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { TranslationService } from '../translation/translation-service.js';
+import type { Generated, GroundedAnswerer } from '../retrieval/grounded-answer.js';
 
 export interface TurnDeps {
   db: Db;
@@ -37,6 +38,8 @@ export interface TurnDeps {
   staff: StaffStore;
   live: LiveUpdates;
   translation: TranslationService;
+  /** The optional answer model for the retrieval rung. */
+  answerer?: GroundedAnswerer;
 }
 
 /** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
@@ -85,7 +88,8 @@ export class TurnRunner {
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
         try {
           const english = await this.#english(inbound);
-          const outcome = this.#turn(inbound, english);
+          const generated = await this.#generate(inbound, english);
+          const outcome = this.#turn(inbound, english, generated);
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
@@ -176,7 +180,20 @@ export class TurnRunner {
     return t.translate(inbound.text, guess.code, 'en');
   }
 
-  #turn(inbound: StoredInbound, english: string | null = null): TurnOutcome | null {
+  /**
+   * With an answer model configured, a message no intent matches gets a worded answer from the retrieved
+   * passages (time-limited and fact-checked). Risk messages never go near a model.
+   */
+  async #generate(inbound: StoredInbound, english: string | null): Promise<Generated | null> {
+    const answerer = this.#d.answerer;
+    if (!answerer || inbound.text.trim() === '') return null;
+    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
+    if (u.risk || u.command || u.match.verdict !== 'none') return null;
+    const passages = this.#d.understander.retriever.search(english ?? inbound.text).map((p) => p.doc);
+    return answerer.answer(english ?? inbound.text, passages);
+  }
+
+  #turn(inbound: StoredInbound, english: string | null = null, generated: Generated | null = null): TurnOutcome | null {
     const started = performance.now();
     const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
@@ -187,7 +204,7 @@ export class TurnRunner {
     if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();
-    const understanding = understand(inbound.text, inbound.mediaCount, understander, english);
+    const understanding = { ...understand(inbound.text, inbound.mediaCount, understander, english), generated };
     const decision = decide({
       conversation,
       understanding,
