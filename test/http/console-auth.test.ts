@@ -47,7 +47,7 @@ describe('without a login', () => {
     expect(res.status).toBe(401);
   });
 
-  it.each(['claim', 'reply', 'notes', 'handback', 'close', 'template'])('POST .../%s is refused and changes nothing', async (action) => {
+  it.each(['claim', 'reply', 'reply-preview', 'notes', 'handback', 'close', 'template'])('POST .../%s is refused and changes nothing', async (action) => {
     const res = await fetch(`${served.url}/console/conversations/${id()}/${action}`, { method: 'POST', body: new URLSearchParams({ text: 'hi' }), redirect: 'manual' });
     expect([401, 403]).toContain(res.status);
     expect(service.handoffStore.open(id())!.status).toBe('waiting');
