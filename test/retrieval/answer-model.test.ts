@@ -65,10 +65,9 @@ describe('answers worded by a model from retrieved passages', () => {
 
   it('a model that does not answer in time changes nothing: the deterministic answer or menu is sent', async () => {
     await withService(async (s) => {
-      nock(MODEL).post('/chat/completions').delay(3000).reply(200, reply('{"entry": null}'));
-      const started = Date.now();
+      // Answering after a minute: without the time limit this test would run into vitest's own 30 s limit.
+      nock(MODEL).post('/chat/completions').delay(60_000).reply(200, reply('{"entry": null}'));
       const o = await converse(s, '+447700900854', 'sms', QUESTION);
-      expect(Date.now() - started).toBeLessThan(2000);
       expect(['fallback', 'topic', 'menu']).toContain(o!.decision.intent);
     }, '300');
   });
