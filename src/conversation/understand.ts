@@ -61,7 +61,10 @@ function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding 
 export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
   const plain = normaliseText(text);
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
-  let risk = moreSerious(deps.screen.screen(text), deps.screen.screen(deps.matcher.normalise(text)));
+  const spelledOut = deps.matcher.normalise(text);
+  let risk = deps.screen.screen(text);
+  // The second screen is only worth its cost when spelling out text-speak changed something.
+  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut));
   // A machine translation is a second net for risk, never the only one: the original is always screened.
   if (english) risk = moreSerious(risk, deps.screen.screen(english));
   let command: Command | null = null;
