@@ -23,7 +23,7 @@ export function explain(args: string[]): number {
     `retrieval:  ${u.retrieved ? `${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})` : u.match.verdict === 'none' ? 'nothing clear enough' : 'not needed'}`,
     'ranked:',
     ...u.match.ranked.map(
-      (r, i) => `  ${i + 1}. ${r.intent.padEnd(26)} score ${r.score.toFixed(2).padStart(7)}  coverage ${r.coverage.toFixed(2)}` +
+      (r, i) => `  ${i + 1}. ${r.intent.padEnd(26)} score ${r.score.toFixed(2).padStart(7)}  coverage ${r.coverage.toFixed(2)}  best example ${r.single.toFixed(2)}` +
         `${r.keyword ? `  keyword "${r.keyword}"` : ''}  example "${r.example}"`,
     ),
   ];

@@ -11,6 +11,8 @@ export interface IntentScore {
   score: number;
   /** Share of the message's meaningful words (weighted by rarity) that this intent's examples explain, 0..1. */
   coverage: number;
+  /** The same share for the single best example of the intent. */
+  single: number;
   keyword: string | null;
   example: string;
   /** The blend of coverage and score that orders the candidates. */
@@ -35,9 +37,11 @@ export interface MatchThresholds {
   near: number;
   /** The runner-up must score below this share of the winner for the winner to be clear. */
   margin: number;
+  /** Without a keyword, one example must explain at least this share of the message. */
+  single: number;
 }
 
-export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.45, near: 0.3, margin: 0.9 };
+export const DEFAULT_THRESHOLDS: MatchThresholds = { confident: 0.45, near: 0.3, margin: 0.9, single: 0.4 };
 
 interface ExampleDoc {
   id: number;
@@ -125,7 +129,7 @@ export class IntentMatcher {
     const exact = this.#exact.get(normalised);
     if (exact) {
       const def = this.#byId.get(exact)!;
-      const top: IntentScore = { intent: def.id, kind: def.kind, content: def.content, score: Infinity, coverage: 1, keyword: null, example: normalised, rank: 1 };
+      const top: IntentScore = { intent: def.id, kind: def.kind, content: def.content, score: Infinity, coverage: 1, single: 1, keyword: null, example: normalised, rank: 1 };
       return { normalised, verdict: 'confident', ranked: [top], why: 'same as an example' };
     }
 
@@ -133,15 +137,20 @@ export class IntentMatcher {
     const allStop = words.every((w) => this.#set.stopwords.has(w));
     const total = words.reduce((sum, w) => sum + this.#weight(w, allStop), 0);
 
-    const best = new Map<string, { score: number; example: string; matched: Set<string> }>();
+    const best = new Map<string, { score: number; example: string; matched: Set<string>; single: number }>();
+    const explains = (terms: Iterable<string>) => [...terms].reduce((sum, w) => sum + this.#weight(w, allStop), 0);
     // Stop words carry no weight in coverage and match most examples; leaving them out of the query keeps the
     // result list short. A message made only of them ("who is this") is searched as it is.
     const query = allStop ? normalised : words.filter((w) => !this.#set.stopwords.has(w)).join(' ');
     for (const r of this.#search.search(query)) {
       const intent = r['intent'] as string;
       const entry = best.get(intent);
-      if (!entry) best.set(intent, { score: r.score, example: r['text'] as string, matched: new Set(r.queryTerms) });
-      else for (const q of r.queryTerms) entry.matched.add(q);
+      const single = explains(r.queryTerms);
+      if (!entry) best.set(intent, { score: r.score, example: r['text'] as string, matched: new Set(r.queryTerms), single });
+      else {
+        for (const q of r.queryTerms) entry.matched.add(q);
+        entry.single = Math.max(entry.single, single);
+      }
     }
     const keywordHits = new Map<string, string>();
     // Every run of 1..n words of the message is looked up: thousands of keywords in many languages cost a few
@@ -157,12 +166,13 @@ export class IntentMatcher {
     for (const id of new Set([...best.keys(), ...keywordHits.keys()])) {
       const def = this.#byId.get(id)!;
       const found = best.get(id);
-      const explained = found ? [...found.matched].reduce((sum, w) => sum + this.#weight(w, allStop), 0) : 0;
+      const explained = found ? explains(found.matched) : 0;
       let coverage = total > 0 ? Math.min(1, explained / total) : 0;
+      const single = found && total > 0 ? Math.min(1, found.single / total) : 0;
       const keyword = keywordHits.get(id) ?? null;
       if (keyword) coverage = Math.max(coverage, KEYWORD_COVERAGE + (1 - KEYWORD_COVERAGE) * coverage);
       const score = (found?.score ?? 1) * (keyword ? KEYWORD_BOOST : 1);
-      ranked.push({ intent: id, kind: def.kind, content: def.content, score, coverage, keyword, example: found?.example ?? keyword ?? '', rank: 0 });
+      ranked.push({ intent: id, kind: def.kind, content: def.content, score, coverage, single, keyword, example: found?.example ?? keyword ?? '', rank: 0 });
     }
     // Coverage (how much of the message an intent explains) leads; BM25 breaks near-ties. BM25 alone favours
     // whichever intent has the most examples sharing common words such as "care leaver".
@@ -174,11 +184,17 @@ export class IntentMatcher {
     const t = this.#thresholds;
     if (!first) return { normalised, verdict: 'none', ranked: [], why: 'no example shares a word' };
     const clear = !second || second.rank < first.rank * t.margin || (first.keyword !== null && second.keyword === null);
-    if (first.coverage >= t.confident && clear) {
+    // Words scattered over unrelated examples ("mates" in one, "pay" in another) do not make a confident match
+    // on their own: one example must explain a fair share of the message too, unless a keyword says it.
+    const grounded = first.keyword !== null || first.single >= t.single;
+    if (first.coverage >= t.confident && clear && grounded) {
       return { normalised, verdict: 'confident', ranked: top5, why: `coverage ${first.coverage.toFixed(2)}, clear of the runner-up` };
     }
     if (first.coverage >= t.near) {
-      return { normalised, verdict: 'near', ranked: top5, why: clear ? `coverage ${first.coverage.toFixed(2)} below ${t.confident}` : 'two intents too close to call' };
+      return {
+        normalised, verdict: 'near', ranked: top5,
+        why: !clear ? 'two intents too close to call' : !grounded ? `no single example explains enough (${first.single.toFixed(2)})` : `coverage ${first.coverage.toFixed(2)} below ${t.confident}`,
+      };
     }
     return { normalised, verdict: 'none', ranked: top5, why: `coverage ${first.coverage.toFixed(2)} below ${t.near}` };
   }
