@@ -59,6 +59,9 @@ const schema = z.object({
   ANSWER_MODEL_API_KEY: optionalText,
   ANSWER_MODEL: optionalText,
   ANSWER_MODEL_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(5000),
+  EMBEDDINGS_URL: optionalText.pipe(z.url({ error: 'must be an OpenAI-compatible base URL, e.g. http://ollama:11434/v1' }).optional()),
+  EMBEDDINGS_MODEL: optionalText,
+  EMBEDDINGS_API_KEY: optionalText,
   WHATSAPP_TEMPLATES_PATH: optionalText,
   SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').optional()),
   REPLY_CHANNEL: z.enum(['twilio', 'fake'], { error: 'must be "twilio" or "fake"' }).optional(),
@@ -100,6 +103,8 @@ export interface Config {
   rotaPath?: string;
   /** Optional model that words an answer from retrieved passages; absent, the entry's own text is sent. */
   answerModel?: { url: string; apiKey: string; model: string; timeoutMs: number };
+  /** Optional embeddings for hybrid retrieval (beside BM25). */
+  embeddings?: { url: string; apiKey: string; model: string };
   /** Optional machine translation; none configured is the default and everything still works. */
   translation: { provider: 'none' | 'openai' | 'libretranslate'; url?: string; apiKey?: string; model?: string; timeoutMs: number };
   whatsappTemplatesPath?: string;
@@ -159,6 +164,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   }
   if (e.TRANSLATE_PROVIDER !== 'none' && !e.TRANSLATE_URL) problems.push('TRANSLATE_URL: set the translation provider\'s base URL, or TRANSLATE_PROVIDER=none');
   if (e.TRANSLATE_PROVIDER === 'openai' && (!e.TRANSLATE_API_KEY || !e.TRANSLATE_MODEL)) problems.push('TRANSLATE_API_KEY and TRANSLATE_MODEL: needed for TRANSLATE_PROVIDER=openai (any OpenAI-compatible server; a self-hosted one may take any key)');
+  if ((e.EMBEDDINGS_URL === undefined) !== (e.EMBEDDINGS_MODEL === undefined)) problems.push('EMBEDDINGS_URL and EMBEDDINGS_MODEL: set both for hybrid retrieval, or neither');
   if ((e.ANSWER_MODEL_URL === undefined) !== (e.ANSWER_MODEL === undefined)) problems.push('ANSWER_MODEL_URL and ANSWER_MODEL: set both to use a model for retrieved answers, or neither');
   if (e.REPLY_CHANNEL === 'twilio' && !anyTwilio) problems.push('REPLY_CHANNEL: "twilio" needs the TWILIO_* settings; set them or leave REPLY_CHANNEL unset');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -180,6 +186,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     answerModel: e.ANSWER_MODEL_URL && e.ANSWER_MODEL
       ? { url: e.ANSWER_MODEL_URL, apiKey: e.ANSWER_MODEL_API_KEY ?? 'none', model: e.ANSWER_MODEL, timeoutMs: e.ANSWER_MODEL_TIMEOUT_MS }
       : undefined,
+    embeddings: e.EMBEDDINGS_URL && e.EMBEDDINGS_MODEL ? { url: e.EMBEDDINGS_URL, apiKey: e.EMBEDDINGS_API_KEY ?? 'none', model: e.EMBEDDINGS_MODEL } : undefined,
     translation: { provider: e.TRANSLATE_PROVIDER, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY, model: e.TRANSLATE_MODEL, timeoutMs: e.TRANSLATE_TIMEOUT_MS },
     whatsappTemplatesPath: e.WHATSAPP_TEMPLATES_PATH,
     sessionSecret: e.SESSION_SECRET,

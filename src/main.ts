@@ -33,6 +33,8 @@ async function main(): Promise<void> {
 
   service.outbox.start();
   service.escalation.start();
+  // Embedding the content for hybrid retrieval runs in the background; BM25 answers alone until it is done.
+  void service.hybrid?.prepare().then((ok) => ok && logger.info('hybrid retrieval ready'));
   const recovered = await service.runner.recover();
   if (recovered > 0) logger.info({ recovered }, 'answered messages left unprocessed by the last run');
   ready = true;

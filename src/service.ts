@@ -13,7 +13,8 @@ import { cldDetect } from './language/cld-detector.js';
 import { Bm25Retriever } from './retrieval/bm25-retriever.js';
 import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
-import { ChatOpenAI } from '@langchain/openai';
+import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
+import { HybridRanker } from './retrieval/hybrid-ranker.js';
 import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -83,6 +84,8 @@ export interface Service {
   escalation: EscalationScheduler;
   templates: WhatsAppTemplate[];
   translation: TranslationService;
+  /** Embeddings-based ranking, when configured; call prepare() at start. */
+  hybrid?: HybridRanker;
   clock: Clock;
   logger: Logger;
 }
@@ -121,6 +124,13 @@ export function createService(o: ServiceOptions): Service {
       : t.provider === 'libretranslate' ? new LibreTranslateTranslator(t.url!, t.apiKey)
         : null;
   const translation = new TranslationService(db, translator, t.timeoutMs, o.logger);
+  const emb = o.config.embeddings;
+  const hybrid = emb
+    ? new HybridRanker(
+        new OpenAIEmbeddings({ model: emb.model, apiKey: emb.apiKey, encodingFormat: 'float', maxRetries: 0, configuration: { baseURL: emb.url } }),
+        contentPassages(knowledge.catalogue), knowledge.understander.retriever, o.config.answerModel?.timeoutMs ?? 5000, o.logger,
+      )
+    : undefined;
   const a = o.config.answerModel;
   const answerer = a
     ? new GroundedAnswerer(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }), a.timeoutMs, o.logger)
@@ -136,12 +146,12 @@ export function createService(o: ServiceOptions): Service {
   });
   const runner = new TurnRunner({
     db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer,
+    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
-    rota, staff, handoffStore, handoffs, live, escalation, templates, translation,
+    rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid,
   };
 }

@@ -21,6 +21,8 @@ import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { TranslationService } from '../translation/translation-service.js';
 import type { Generated, GroundedAnswerer } from '../retrieval/grounded-answer.js';
+import type { HybridRanker } from '../retrieval/hybrid-ranker.js';
+import type { Retrieved } from '../retrieval/retrieve-answer.js';
 
 export interface TurnDeps {
   db: Db;
@@ -40,6 +42,8 @@ export interface TurnDeps {
   translation: TranslationService;
   /** The optional answer model for the retrieval rung. */
   answerer?: GroundedAnswerer;
+  /** Optional embeddings beside BM25 for the retrieval rung. */
+  hybrid?: HybridRanker;
 }
 
 /** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
@@ -89,7 +93,8 @@ export class TurnRunner {
         try {
           const english = await this.#english(inbound);
           const generated = await this.#generate(inbound, english);
-          const outcome = this.#turn(inbound, english, generated);
+          const hybrid = await this.#hybrid(inbound, english);
+          const outcome = this.#turn(inbound, english, generated, hybrid);
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
@@ -193,7 +198,16 @@ export class TurnRunner {
     return answerer.answer(english ?? inbound.text, passages);
   }
 
-  #turn(inbound: StoredInbound, english: string | null = null, generated: Generated | null = null): TurnOutcome | null {
+  /** With embeddings configured, the retrieval rung ranks passages by meaning as well as by shared words. */
+  async #hybrid(inbound: StoredInbound, english: string | null): Promise<Retrieved | null> {
+    const hybrid = this.#d.hybrid;
+    if (!hybrid?.ready || inbound.text.trim() === '') return null;
+    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
+    if (u.risk || u.command || u.match.verdict !== 'none') return null;
+    return hybrid.rank(english ?? inbound.text);
+  }
+
+  #turn(inbound: StoredInbound, english: string | null = null, generated: Generated | null = null, hybrid: Retrieved | null = null): TurnOutcome | null {
     const started = performance.now();
     const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
@@ -204,7 +218,8 @@ export class TurnRunner {
     if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();
-    const understanding = { ...understand(inbound.text, inbound.mediaCount, understander, english), generated };
+    const understood = understand(inbound.text, inbound.mediaCount, understander, english);
+    const understanding = { ...understood, generated, retrieved: hybrid ?? understood.retrieved };
     const decision = decide({
       conversation,
       understanding,
