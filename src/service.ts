@@ -62,6 +62,7 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
       detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),
       languageNames,
+      cardKeyword: 'card21',
     },
   };
 }
@@ -104,9 +105,10 @@ export function createService(o: ServiceOptions): Service {
   const loaded = o.knowledge ?? loadKnowledge();
   // Contact details set in the environment win over content/contacts.yaml, so a deployment can fill in
   // what the content pack does not know (office hours, a team's number) without editing files.
-  const knowledge: Knowledge = Object.keys(o.config.contacts).length === 0
-    ? loaded
-    : { ...loaded, catalogue: { ...loaded.catalogue, contacts: { ...loaded.catalogue.contacts, ...o.config.contacts } } };
+  const knowledge: Knowledge = {
+    catalogue: { ...loaded.catalogue, contacts: { ...loaded.catalogue.contacts, ...o.config.contacts } },
+    understander: { ...loaded.understander, cardKeyword: normaliseText(o.config.cardKeyword) },
+  };
   const db = openDb(o.config.databasePath);
   const conversations = createConversationStore(db);
   const messages = createMessageStore(db);

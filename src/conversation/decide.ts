@@ -247,6 +247,11 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
     };
   }
 
+  // The card's keyword (or its WhatsApp link's prefilled text) starts the 21Plus welcome.
+  if (u.fromCard) {
+    return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys('card'))], state: { ...state, lastTopic: '21plus' }, why: ['birthday card keyword'], source: 'card' };
+  }
+
   if (top) {
     const why = [`${top.intent}: ${match.why}`];
     switch (top.kind) {
@@ -257,7 +262,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
         return { ...keep, intent: top.kind, replies: [plan(sys(top.content))], why };
       case 'card':
         // The card comes from 21Plus, so the welcome is that service's answer.
-        return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys(top.content))], state: { ...state, lastTopic: '21plus' }, why };
+        return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys(top.content))], state: { ...state, lastTopic: '21plus' }, why, source: 'card' };
       case 'human':
         return {
           intent: 'human',

@@ -91,4 +91,6 @@ export interface Decision {
   state: ConversationState;
   /** Human-readable reasons for the event log and `explain`. */
   why: string[];
+  /** Recorded once on the contact: they came from the 21Plus birthday card. */
+  source?: 'card';
 }

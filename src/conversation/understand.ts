@@ -26,6 +26,8 @@ export interface Understanding {
   language: LanguageGuess;
   /** The message is just a language's name ("arabic", "فارسی"): that language, or the two it could mean. */
   languageName: string[] | null;
+  /** The message starts with the birthday card's keyword. */
+  fromCard: boolean;
   /** When no intent matched at all: the content entry the offer's own text clearly points at, if any. */
   retrieved: Retrieved | null;
   /** With an answer model configured: its checked answer from the passages, or 'refused'. Set by the turn. */
@@ -41,6 +43,8 @@ export interface Understander {
   languageNames: ReadonlyMap<string, string[]>;
   /** Searches the content itself when no intent matches (the embedded BM25 retriever). */
   retriever: Bm25Retriever;
+  /** The birthday card's keyword, normalised ("card21"). */
+  cardKeyword: string;
 }
 
 /** The original's match, unless only the English translation is understood with confidence. */
@@ -88,6 +92,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     topics: deps.matcher.topicsOfClauses(text),
     language: deps.detector.detect(text),
     languageName: deps.languageNames.get(plain) ?? null,
+    fromCard: plain === deps.cardKeyword || plain.startsWith(`${deps.cardKeyword} `),
     // Retrieval is the next rung of the ladder, used only where intents found nothing at all.
     retrieved: match.verdict === 'none' && !command ? retrieveEntry(deps.retriever, english ?? text) : null,
   };

@@ -75,6 +75,7 @@ export function createConversationStore(db: Db) {
   const details = db.prepare<[number], ConversationDetails>(`
     SELECT v.short_code AS shortCode, v.last_inbound_at AS lastInboundAt, c.team, c.pa_email AS paEmail
     FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE v.id = ?`);
+  const setSource = db.prepare('UPDATE contacts SET source = ? WHERE id = ? AND source IS NULL');
   const setOptedOut = db.prepare(
     'UPDATE contacts SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, ?) WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)',
   );
@@ -113,6 +114,9 @@ export function createConversationStore(db: Db) {
 
     /** What staff and alerts need beyond the conversation itself: its short code, last message, team and PA. */
     details: (id: number): ConversationDetails | undefined => details.get(id),
+
+    /** Records how the contact first got in touch (kept if already known). */
+    setSource: (contactId: number, source: 'card' | 'register') => setSource.run(source, contactId).changes === 1,
 
     /** Twilio error 21610: the recipient has opted out with the carrier; stop sending to them. */
     markOptedOut(conversationId: number, now: Date): void {

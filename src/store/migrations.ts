@@ -184,4 +184,15 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE messages ADD COLUMN machine_translated INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 6,
+    name: 'contacts register and where a conversation came from',
+    sql: `
+      -- From the care leavers register (CSV import); name optional, never needed to answer.
+      ALTER TABLE contacts ADD COLUMN name TEXT;
+      ALTER TABLE contacts ADD COLUMN date_of_birth TEXT;
+      -- How they first got in touch: 'card' (the 21Plus birthday card), 'register' (imported), or NULL (texted in).
+      ALTER TABLE contacts ADD COLUMN source TEXT;
+    `,
+  },
 ];

@@ -264,6 +264,9 @@ export class TurnRunner {
           events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
         }
       }
+      if (decision.source && conversations.setSource(conversation.contactId, decision.source)) {
+        events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `source.${decision.source}`, detail: {}, at: now });
+      }
       if (decision.optOut) {
         events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `optout.${decision.optOut}`, detail: {}, at: now });
       }
