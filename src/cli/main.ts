@@ -1,16 +1,18 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, staff. */
+/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
 import { explain } from './explain.js';
 import { simulate } from './simulate.js';
 import { staffCommand } from './staff.js';
+import { contactsCommand } from './contacts.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
   chat [--from +44...] [--channel sms|whatsapp] [--db PATH]   talk to the assistant in the terminal
   explain "text"                          how a message is read: risk, command, intent scores
   content-check                           validate content/ and intents/ (also: npm run content:check)
-  staff password EMAIL                    set a console password (typed on stdin, or a random one is printed)`;
+  staff password EMAIL                    set a console password (typed on stdin, or a random one is printed)
+  contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -25,6 +27,8 @@ async function run(argv: string[]): Promise<number> {
       return contentCheck();
     case 'staff':
       return staffCommand(args);
+    case 'contacts':
+      return contactsCommand(args);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;

@@ -75,6 +75,11 @@ export function createConversationStore(db: Db) {
   const details = db.prepare<[number], ConversationDetails>(`
     SELECT v.short_code AS shortCode, v.last_inbound_at AS lastInboundAt, c.team, c.pa_email AS paEmail
     FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE v.id = ?`);
+  const registerUpdate = db.prepare(`
+    UPDATE contacts SET name = COALESCE(@name, name), date_of_birth = @dateOfBirth, team = COALESCE(@team, team), pa_email = COALESCE(@paEmail, pa_email),
+      language = COALESCE(@language, language), language_source = CASE WHEN @language IS NULL THEN language_source ELSE 'chosen' END,
+      source = COALESCE(source, 'register')
+    WHERE channel = @channel AND address = @address`);
   const setSource = db.prepare('UPDATE contacts SET source = ? WHERE id = ? AND source IS NULL');
   const setOptedOut = db.prepare(
     'UPDATE contacts SET opted_out = 1, opted_out_at = COALESCE(opted_out_at, ?) WHERE id = (SELECT contact_id FROM conversations WHERE id = ?)',
@@ -114,6 +119,19 @@ export function createConversationStore(db: Db) {
 
     /** What staff and alerts need beyond the conversation itself: its short code, last message, team and PA. */
     details: (id: number): ConversationDetails | undefined => details.get(id),
+
+    /** Adds or updates one person from the register; returns which. Their conversation is created too. */
+    upsertRegisterEntry(e: {
+      channel: ChannelKind; address: string; name: string | null; dateOfBirth: string; team: string | null;
+      paEmail: string | null; language: string | null; at: Date;
+    }): 'added' | 'updated' {
+      const existed = contactId.get(e.channel, e.address) !== undefined;
+      insertContact.run(e.channel, e.address, e.at.toISOString());
+      const id = contactId.get(e.channel, e.address)!.id;
+      insertConversation.run(id, e.at.toISOString(), e.at.toISOString());
+      registerUpdate.run({ ...e, at: undefined });
+      return existed ? 'updated' : 'added';
+    },
 
     /** Records how the contact first got in touch (kept if already known). */
     setSource: (contactId: number, source: 'card' | 'register') => setSource.run(source, contactId).changes === 1,
