@@ -50,6 +50,7 @@ const schema = z.object({
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
   ROTA_PATH: optionalText,
+  CAMPAIGNS_PATH: optionalText,
   CARD_KEYWORD: z.string().trim().regex(/^[A-Za-z0-9]{3,20}$/, 'must be 3 to 20 letters and digits, e.g. CARD21').default('CARD21'),
   TRANSLATE_PROVIDER: z.enum(['none', 'openai', 'libretranslate'], { error: 'must be none, openai or libretranslate' }).default('none'),
   TRANSLATE_URL: optionalText.pipe(z.url({ error: 'must be the provider base URL, e.g. https://api.openai.com/v1' }).optional()),
@@ -102,6 +103,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** Texts the service sends on its own (birthday follow-ups); the bundled config/campaigns.yaml when unset. */
+  campaignsPath?: string;
   /** The keyword printed on the 21Plus birthday card (and in its WhatsApp link's prefilled text). */
   cardKeyword: string;
   /** Optional model that words an answer from retrieved passages; absent, the entry's own text is sent. */
@@ -186,6 +189,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    campaignsPath: e.CAMPAIGNS_PATH,
     cardKeyword: e.CARD_KEYWORD,
     answerModel: e.ANSWER_MODEL_URL && e.ANSWER_MODEL
       ? { url: e.ANSWER_MODEL_URL, apiKey: e.ANSWER_MODEL_API_KEY ?? 'none', model: e.ANSWER_MODEL, timeoutMs: e.ANSWER_MODEL_TIMEOUT_MS }

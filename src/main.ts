@@ -33,6 +33,7 @@ async function main(): Promise<void> {
 
   service.outbox.start();
   service.escalation.start();
+  service.campaigns.start();
   // Embedding the content for hybrid retrieval runs in the background; BM25 answers alone until it is done.
   void service.hybrid?.prepare().then((ok) => ok && logger.info('hybrid retrieval ready'));
   const recovered = await service.runner.recover();
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
     force.unref();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     service.escalation.stop();
+    service.campaigns.stop();
     await service.runner.idle();
     await service.outbox.stop();
     service.db.close();

@@ -15,6 +15,9 @@ import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { HybridRanker } from './retrieval/hybrid-ranker.js';
+import { CampaignRunner } from './campaigns/campaign-runner.js';
+import { loadCampaigns } from './campaigns/campaign-config.js';
+import { createCampaignStore } from './store/campaign-store.js';
 import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -89,6 +92,7 @@ export interface Service {
   hybrid?: HybridRanker;
   clock: Clock;
   logger: Logger;
+  campaigns: CampaignRunner;
 }
 
 export interface ServiceOptions {
@@ -116,9 +120,11 @@ export function createService(o: ServiceOptions): Service {
   const channel =
     o.channel ??
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
+  const campaignStore = createCampaignStore(db);
   const outbox = new Outbox({
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
+    onRefused: (conversationId, code) => campaignStore.setLastSendError(conversationId, code),
   });
   const t = o.config.translation;
   const translator: Translator | null =
@@ -151,9 +157,13 @@ export function createService(o: ServiceOptions): Service {
     channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
+  const campaigns = new CampaignRunner({
+    db, campaigns: campaignStore, messages, events, outbox, catalogue: knowledge.catalogue, clock: o.clock, logger: o.logger,
+    campaign: loadCampaigns(o.config.campaignsPath ?? join(projectRoot(), 'config', 'campaigns.yaml')).birthday, timeZone: 'Europe/London',
+  });
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
-    rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid,
+    rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns,
   };
 }

@@ -1,10 +1,11 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts. */
+/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
 import { explain } from './explain.js';
 import { simulate } from './simulate.js';
 import { staffCommand } from './staff.js';
 import { contactsCommand } from './contacts.js';
+import { campaignsCommand } from './campaigns.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
@@ -12,7 +13,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   explain "text"                          how a message is read: risk, command, intent scores
   content-check                           validate content/ and intents/ (also: npm run content:check)
   staff password EMAIL                    set a console password (typed on stdin, or a random one is printed)
-  contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export`;
+  contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export
+  campaigns dry-run [--from D] [--to D]   who would get a birthday follow-up, and when (sends nothing)`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -29,6 +31,8 @@ async function run(argv: string[]): Promise<number> {
       return staffCommand(args);
     case 'contacts':
       return contactsCommand(args);
+    case 'campaigns':
+      return campaignsCommand(args);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;

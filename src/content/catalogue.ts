@@ -73,7 +73,7 @@ export class ContentError extends Error {
 export const SYSTEM_KEYS = [
   'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
   'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
-  'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'not_understood',
+  'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'not_understood', 'birthday_followup',
 ] as const;
 
 /** Placeholders filled at send time rather than from contacts.yaml, with a typical value for length checks. */

@@ -22,9 +22,13 @@ function menuLabel(cat: Catalogue, language: string, id: string): string {
 }
 
 function systemText(cat: Catalogue, language: string, key: string): string {
-  const text = cat.system.get(language)?.[key] ?? cat.system.get('en')?.[key];
-  if (text === undefined) throw new Error(`system message "${key}" is missing`);
-  return text;
+  const own = cat.system.get(language)?.[key];
+  if (own !== undefined) return own;
+  const english = cat.system.get('en')?.[key];
+  if (english === undefined) throw new Error(`system message "${key}" is missing`);
+  // Not translated yet: English, with the line in their language that says so (never silently).
+  const note = language === 'en' ? undefined : cat.system.get(language)?.['not_translated'];
+  return note ? `${note}\n${english}` : english;
 }
 
 function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {

@@ -17,6 +17,8 @@ export interface OutboxDeps {
   logger: Logger;
   maxAttempts: number;
   retryBaseMs: number;
+  /** Told when the provider refuses a message for good (21610, 63016...), to keep it on the contact for staff. */
+  onRefused?: (conversationId: number, code: string) => void;
 }
 
 const BATCH = 50;
@@ -124,6 +126,7 @@ export class Outbox {
       const e = err instanceof SendError ? err : new SendError('internal', true, 'unexpected send failure');
       const attempts = row.attempts + 1;
       const now = clock.now();
+      if (!e.retryable) this.#d.onRefused?.(row.conversationId, e.code);
       if (e.optedOut) {
         messages.markFailed(row.id, e.code, now);
         conversations.markOptedOut(row.conversationId, now);

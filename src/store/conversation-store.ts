@@ -49,6 +49,8 @@ export interface ConversationDetails {
   lastInboundAt: string | null;
   team: string | null;
   paEmail: string | null;
+  /** The provider's last refusal for this contact (21610, 63016...), shown to staff. */
+  lastSendError: string | null;
 }
 
 export type ConversationStore = ReturnType<typeof createConversationStore>;
@@ -73,7 +75,7 @@ export function createConversationStore(db: Db) {
       opted_out = @optedOut WHERE id = @id`);
   const touchInbound = db.prepare('UPDATE conversations SET last_inbound_at = ?, updated_at = ? WHERE id = ?');
   const details = db.prepare<[number], ConversationDetails>(`
-    SELECT v.short_code AS shortCode, v.last_inbound_at AS lastInboundAt, c.team, c.pa_email AS paEmail
+    SELECT v.short_code AS shortCode, v.last_inbound_at AS lastInboundAt, c.team, c.pa_email AS paEmail, c.last_send_error AS lastSendError
     FROM conversations v JOIN contacts c ON c.id = v.contact_id WHERE v.id = ?`);
   const registerUpdate = db.prepare(`
     UPDATE contacts SET name = COALESCE(@name, name), date_of_birth = @dateOfBirth, team = COALESCE(@team, team), pa_email = COALESCE(@paEmail, pa_email),

@@ -195,4 +195,23 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE contacts ADD COLUMN source TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'campaign sends, once per person per campaign per year; last send error on the contact',
+    sql: `
+      CREATE TABLE campaign_sends (
+        id          INTEGER PRIMARY KEY,
+        contact_id  INTEGER NOT NULL REFERENCES contacts(id),
+        campaign    TEXT NOT NULL,
+        year        INTEGER NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('queued', 'skipped')),
+        reason      TEXT,
+        message_id  INTEGER REFERENCES messages(id),
+        decided_at  TEXT NOT NULL,
+        UNIQUE (contact_id, campaign, year)
+      );
+      -- The last error a provider gave for this contact (21610 opted out, 63016 outside the WhatsApp window), for staff.
+      ALTER TABLE contacts ADD COLUMN last_send_error TEXT;
+    `,
+  },
 ];

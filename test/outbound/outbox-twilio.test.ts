@@ -96,8 +96,8 @@ describe('sending replies through Twilio', () => {
     await converse(service, '+447700900305', 'sms', 'council tax');
     await settle(service);
     expect(sentRows()[0]).toEqual(expect.objectContaining({ status: 'failed', errorCode: '21610' }));
-    const contact = service.db.prepare(`SELECT opted_out FROM contacts WHERE address = '+447700900305'`).get() as { opted_out: number };
-    expect(contact.opted_out).toBe(1);
+    const contact = service.db.prepare(`SELECT opted_out, last_send_error FROM contacts WHERE address = '+447700900305'`).get() as { opted_out: number; last_send_error: string };
+    expect(contact).toEqual({ opted_out: 1, last_send_error: '21610' }); // kept on the contact for staff
     // The next ordinary question is stored but not answered: no further request reaches Twilio (nock would throw).
     const o = await converse(service, '+447700900305', 'sms', 'what about a deposit');
     await settle(service);

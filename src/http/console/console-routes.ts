@@ -174,6 +174,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
         templates: d.templates.map((t) => ({ name: t.name, label: t.label })),
         claimedByMe: h?.claimedBy === staff.id,
         translateReplies: d.translation.enabled && (c.language ?? 'en') !== 'en',
+        lastSendError: details.lastSendError,
       }, d.clock.now()),
     );
   });

@@ -4,6 +4,15 @@ import type { QueueItem } from '../../store/handoff-store.js';
 import type { TranscriptLine } from '../../store/message-store.js';
 import { Html, html } from './html.js';
 
+/** What the Twilio codes staff meet most mean, in words. */
+const SEND_ERRORS: Readonly<Record<string, string>> = {
+  '21610': 'they texted STOP to this number; texts to them are refused until they text START',
+  '63016': 'WhatsApp only allows an approved template more than 24 hours after their last message',
+  '21211': 'the phone number is not valid',
+  '21614': 'the number is not a mobile',
+  '63024': 'not a WhatsApp user',
+};
+
 export interface PageContext {
   staff: StaffRow | null;
   csrf: string;
@@ -111,6 +120,7 @@ export interface ConversationView {
   claimedByMe: boolean;
   /** Replies are translated into the young person's language (with a preview) when a provider is configured. */
   translateReplies: boolean;
+  lastSendError: string | null;
 }
 
 export function conversationPage(ctx: PageContext, v: ConversationView, now: Date): string {
@@ -128,6 +138,7 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
         : 'none'}</dd>
       <dt>Language</dt><dd id="language">${v.language ?? 'en'}</dd>
       <dt>Channel</dt><dd>${v.channel}${v.optedOut ? html` <span class="error">opted out (STOP)</span>` : ''}</dd>
+      ${v.lastSendError ? html`<dt>Last send refused</dt><dd id="send-error" class="error">Twilio error ${v.lastSendError}${SEND_ERRORS[v.lastSendError] ? `: ${SEND_ERRORS[v.lastSendError]}` : ''}</dd>` : ''}
       ${v.channel === 'whatsapp'
         ? html`<dt>WhatsApp window</dt><dd id="window">${windowOpen
           ? `open until ${time(v.whatsappWindowClosesAt!.toISOString())}`
