@@ -18,7 +18,7 @@ const topicSchema = z.object({
 
 export type TopicEntry = z.infer<typeof topicSchema>;
 
-const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9), languages: z.array(z.string()).default([]) });
+const menusSchema = z.object({ main: z.array(z.string()).min(2).max(9), card: z.array(z.string()).max(9).default([]), languages: z.array(z.string()).default([]) });
 
 const translationSchema = z.object({
   language: z.string().min(2),
@@ -57,7 +57,7 @@ export interface Catalogue {
   systemReviewed: ReadonlyMap<string, boolean>;
   /** System messages by language, then key (greeting, crisis, stop_confirm, ...). */
   system: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  menus: { main: string[]; languages: string[] };
+  menus: { main: string[]; card: string[]; languages: string[] };
   /** Local contact details for {{placeholders}}; an empty value means unknown. */
   contacts: Readonly<Record<string, string>>;
 }
@@ -149,7 +149,7 @@ export function loadCatalogue(dir: string): Catalogue {
   const menus = menusSchema.safeParse(readYaml(join(dir, 'menus.yaml'), problems));
   if (!menus.success) problems.push('menus.yaml: "main" must list 2 to 9 topic ids');
   else {
-    for (const id of menus.data.main) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
+    for (const id of [...menus.data.main, ...menus.data.card]) if (!topics.has(id)) problems.push(`menus.yaml: "${id}" is not a topic`);
     for (const code of menus.data.languages) if (!languages.has(code)) problems.push(`menus.yaml: language "${code}" has no translation file`);
   }
 

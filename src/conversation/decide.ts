@@ -7,6 +7,8 @@ export interface DecideInput {
   understanding: Understanding;
   /** The topics of the main menu, from content/menus.yaml. */
   mainMenu: string[];
+  /** The menu offered with the 21Plus welcome; none when empty. */
+  cardMenu?: string[];
   /** On SMS through Twilio, Twilio itself confirms STOP and START; a second confirmation would be refused. */
   carrierConfirmsOptOut: boolean;
   /** Whether the teams are at work now: out of hours the young person is told who to call meanwhile. */
@@ -100,6 +102,17 @@ export function decide(input: DecideInput): Decision {
     };
   }
   return { ...turn, language: lang.code, languageSource: lang.source };
+}
+
+/** The 21Plus welcome (who is texting, what 21Plus helps with as a menu, a person on offer); the card is its source. */
+function welcomeFromCard(input: DecideInput, state: ConversationState, why: string[]): TurnDecision {
+  const menu = input.cardMenu ?? [];
+  return {
+    intent: 'card', topic: '21plus', handoff: 'none', mode: input.conversation.mode,
+    replies: [menu.length > 0 ? plan(sys('card'), { kind: 'menu', options: menu }, sys('menu_prompt')) : plan(sys('card'))],
+    state: { ...state, lastTopic: '21plus', menu: menu.length > 0 ? menu : state.menu },
+    why, source: 'card',
+  };
 }
 
 /** The language part of a turn: LANGUAGE, a language's name, or a number from the language menu. */
@@ -248,9 +261,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   }
 
   // The card's keyword (or its WhatsApp link's prefilled text) starts the 21Plus welcome.
-  if (u.fromCard) {
-    return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys('card'))], state: { ...state, lastTopic: '21plus' }, why: ['birthday card keyword'], source: 'card' };
-  }
+  if (u.fromCard) return welcomeFromCard(input, state, ['birthday card keyword']);
 
   if (top) {
     const why = [`${top.intent}: ${match.why}`];
@@ -262,7 +273,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
         return { ...keep, intent: top.kind, replies: [plan(sys(top.content))], why };
       case 'card':
         // The card comes from 21Plus, so the welcome is that service's answer.
-        return { ...keep, intent: 'card', topic: '21plus', replies: [plan(sys(top.content))], state: { ...state, lastTopic: '21plus' }, why, source: 'card' };
+        return welcomeFromCard(input, state, why);
       case 'human':
         return {
           intent: 'human',

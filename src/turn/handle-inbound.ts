@@ -224,6 +224,7 @@ export class TurnRunner {
       conversation,
       understanding,
       mainMenu: catalogue.menus.main,
+      cardMenu: catalogue.menus.card,
       carrierConfirmsOptOut: channel.confirmsOptOut(conversation.channel),
       officeOpen: this.#d.rota.isOpen(now),
       languages: [...catalogue.languages.keys()],
