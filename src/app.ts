@@ -1,5 +1,6 @@
 /** @module createApp(service): the Express app with every route; no listening, so tests and main share it. */
 import { join } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import helmet from 'helmet';
 import { errorHandler } from './http/error-handler.js';
@@ -16,6 +17,15 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
   if (s.config.trustProxy) app.set('trust proxy', s.config.trustProxy);
   app.use(helmet());
   app.use(healthRoutes(s.db, isReady));
+  app.get('/metrics', async (req, res) => {
+    // Off unless a token is configured; compared in constant time so the token cannot be guessed byte by byte.
+    const token = s.config.metricsToken;
+    const given = Buffer.from(req.get('authorization') ?? '');
+    const expected = Buffer.from(`Bearer ${token ?? ''}`);
+    if (!token) return res.status(404).type('text/plain').send('Not found');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return res.status(401).type('text/plain').send('Metrics need the bearer token');
+    res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+  });
   app.use(
     twilioWebhookRoutes({
       twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, runner: s.runner, messages: s.messages,

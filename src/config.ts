@@ -50,6 +50,7 @@ const schema = z.object({
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
   ROTA_PATH: optionalText,
+  METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   CAMPAIGNS_PATH: optionalText,
   CARD_KEYWORD: z.string().trim().regex(/^[A-Za-z0-9]{3,20}$/, 'must be 3 to 20 letters and digits, e.g. CARD21').default('CARD21'),
   TRANSLATE_PROVIDER: z.enum(['none', 'openai', 'libretranslate'], { error: 'must be none, openai or libretranslate' }).default('none'),
@@ -103,6 +104,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** Bearer token for GET /metrics; without it the endpoint is off. */
+  metricsToken?: string;
   /** Texts the service sends on its own (birthday follow-ups); the bundled config/campaigns.yaml when unset. */
   campaignsPath?: string;
   /** The keyword printed on the 21Plus birthday card (and in its WhatsApp link's prefilled text). */
@@ -189,6 +192,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    metricsToken: e.METRICS_TOKEN,
     campaignsPath: e.CAMPAIGNS_PATH,
     cardKeyword: e.CARD_KEYWORD,
     answerModel: e.ANSWER_MODEL_URL && e.ANSWER_MODEL

@@ -15,6 +15,7 @@ import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { HybridRanker } from './retrieval/hybrid-ranker.js';
+import { Metrics } from './lib/metrics.js';
 import { CampaignRunner } from './campaigns/campaign-runner.js';
 import { loadCampaigns } from './campaigns/campaign-config.js';
 import { createCampaignStore } from './store/campaign-store.js';
@@ -93,6 +94,7 @@ export interface Service {
   clock: Clock;
   logger: Logger;
   campaigns: CampaignRunner;
+  metrics: Metrics;
 }
 
 export interface ServiceOptions {
@@ -103,6 +105,8 @@ export interface ServiceOptions {
   channel?: Channel;
   knowledge?: Knowledge;
   rota?: Rota;
+  /** Process metrics (CPU, memory, event loop) are registered once per process; tests make many services. */
+  collectProcessMetrics?: boolean;
 }
 
 export function createService(o: ServiceOptions): Service {
@@ -121,10 +125,12 @@ export function createService(o: ServiceOptions): Service {
     o.channel ??
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
   const campaignStore = createCampaignStore(db);
+  const metrics = new Metrics(o.collectProcessMetrics ?? true);
   const outbox = new Outbox({
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
     onRefused: (conversationId, code) => campaignStore.setLastSendError(conversationId, code),
+    metrics,
   });
   const t = o.config.translation;
   const translator: Translator | null =
@@ -150,11 +156,11 @@ export function createService(o: ServiceOptions): Service {
   const live = new LiveUpdates();
   const handoffs = new Handoffs({
     db, conversations, messages, events, handoffs: handoffStore, staff, rota, catalogue: knowledge.catalogue, outbox, live,
-    clock: o.clock, logger: o.logger, consoleBaseUrl: o.config.publicBaseUrl ?? `http://localhost:${o.config.port}`,
+    clock: o.clock, logger: o.logger, consoleBaseUrl: o.config.publicBaseUrl ?? `http://localhost:${o.config.port}`, metrics,
   });
   const runner = new TurnRunner({
     db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid,
+    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid, metrics,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const campaigns = new CampaignRunner({
@@ -164,6 +170,6 @@ export function createService(o: ServiceOptions): Service {
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
-    rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns,
+    rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
   };
 }

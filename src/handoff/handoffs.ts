@@ -14,6 +14,7 @@ import type { HandoffRow, HandoffStore } from '../store/handoff-store.js';
 import type { MessageStore } from '../store/message-store.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { LiveUpdates } from './live-updates.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Rota, StaffDef } from './rota.js';
 
 export interface HandoffDeps {
@@ -31,6 +32,7 @@ export interface HandoffDeps {
   logger: Logger;
   /** Where staff open the console; alert texts link to it. */
   consoleBaseUrl: string;
+  metrics?: Metrics;
 }
 
 // No 0/O or 1/I/L: codes are read off a phone screen and typed back.
@@ -142,6 +144,7 @@ export class Handoffs {
     this.#d.db.transaction(() => {
       const h = this.#openOrFail(conversationId);
       if (h.status === 'claimed' && h.claimedBy !== staff.id) throw new HandoffError('Another member of staff has already claimed this conversation.');
+      if (h.status === 'waiting') this.#d.metrics?.timeToClaimSeconds.observe({ level: h.level }, (now.getTime() - new Date(h.raisedAt).getTime()) / 1000);
       this.#d.handoffs.claim(h.id, staff.id, now);
       this.#setMode(conversationId, 'with_pa', h.level, now);
       this.#d.staff.audit(staff.id, 'claim', conversationId, { handoff: h.id }, now);

@@ -2,6 +2,7 @@
 import type { Channel } from '../channels/channel.js';
 import { SendError } from '../channels/channel.js';
 import type { Clock } from '../lib/clock.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Logger } from '../lib/logger.js';
 import { maskAddress } from '../lib/mask.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -19,6 +20,7 @@ export interface OutboxDeps {
   retryBaseMs: number;
   /** Told when the provider refuses a message for good (21610, 63016...), to keep it on the contact for staff. */
   onRefused?: (conversationId: number, code: string) => void;
+  metrics?: Metrics;
 }
 
 const BATCH = 50;
@@ -120,6 +122,7 @@ export class Outbox {
       // 'queued' (which would put it back in the outbox and send it twice).
       const status = ['delivered', 'read', 'sent'].includes(result.status) ? result.status : 'sent';
       messages.markSent(row.id, result.providerId, status, result.segments, clock.now());
+      this.#d.metrics?.messagesOut.inc({ channel: row.channel });
       log.info({ messageSid: result.providerId, contact: maskAddress(row.address), attempt: row.attempts + 1 }, 'outbox: sent');
       return true;
     } catch (err) {
@@ -127,6 +130,7 @@ export class Outbox {
       const attempts = row.attempts + 1;
       const now = clock.now();
       if (!e.retryable) this.#d.onRefused?.(row.conversationId, e.code);
+      this.#d.metrics?.sendFailures.inc({ code: e.code, final: String(!e.retryable || attempts >= this.#d.maxAttempts) });
       if (e.optedOut) {
         messages.markFailed(row.id, e.code, now);
         conversations.markOptedOut(row.conversationId, now);

@@ -22,6 +22,7 @@ import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { TranslationService } from '../translation/translation-service.js';
 import type { Generated, GroundedAnswerer } from '../retrieval/grounded-answer.js';
 import type { HybridRanker } from '../retrieval/hybrid-ranker.js';
+import type { Metrics } from '../lib/metrics.js';
 import type { Retrieved } from '../retrieval/retrieve-answer.js';
 
 export interface TurnDeps {
@@ -44,6 +45,7 @@ export interface TurnDeps {
   answerer?: GroundedAnswerer;
   /** Optional embeddings beside BM25 for the retrieval rung. */
   hybrid?: HybridRanker;
+  metrics?: Metrics;
 }
 
 /** What one finished turn decided and said; `simulate` prints it, logs and metrics read it. */
@@ -288,6 +290,9 @@ export class TurnRunner {
       segments: texts.reduce((sum, t) => sum + countSegments(t), 0),
       durationMs: performance.now() - started,
     };
+    this.#d.metrics?.messagesIn.inc({ channel: conversation.channel });
+    this.#d.metrics?.turnSeconds.observe(outcome.durationMs / 1000);
+    if (decision.handoff !== 'none') this.#d.metrics?.handoffs.inc({ level: decision.handoff });
     log.info({
       intent: decision.intent, topic: decision.topic, handoff: decision.handoff, replies: texts.length,
       contact: maskAddress(conversation.address), durationMs: Number(outcome.durationMs.toFixed(2)),

@@ -47,7 +47,7 @@ export interface TestServiceOptions {
 export function testService(o: TestServiceOptions = {}): Service & { fake: FakeChannel | undefined } {
   const config: Readonly<Config> = { ...readConfig({ ...o.env }), databasePath: o.databasePath ?? tempDbPath() };
   const channel = o.channel ?? new FakeChannel();
-  const service = createService({ config, clock: o.clock ?? systemClock, logger: pino({ level: 'silent' }), channel, knowledge: sharedKnowledge() });
+  const service = createService({ config, clock: o.clock ?? systemClock, logger: pino({ level: 'silent' }), channel, knowledge: sharedKnowledge(), collectProcessMetrics: false });
   return { ...service, fake: channel instanceof FakeChannel ? channel : undefined };
 }
 
