@@ -15,6 +15,8 @@ export function openDb(path: string): Db {
   // NORMAL is durable in WAL mode across process crashes (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Deleted rows are overwritten with zeros, so an erased young person's words do not linger in free pages.
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
 }
