@@ -19,7 +19,8 @@ export async function startBrowserRig(options: TestServiceOptions = {}): Promise
     browser, service, served,
     async page() {
       const page = await browser.newPage();
-      page.setDefaultTimeout(5000);
+      // Generous: the suite runs beside process-killing tests on two cores, and a busy machine is slow to paint.
+      page.setDefaultTimeout(15_000);
       return page;
     },
     async close() {
