@@ -50,6 +50,9 @@ const schema = z.object({
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
   ROTA_PATH: optionalText,
+  RETENTION_BOT_ONLY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  RETENTION_HANDED_OFF_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
+  RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(36500).default(2190),
   METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   CAMPAIGNS_PATH: optionalText,
   CARD_KEYWORD: z.string().trim().regex(/^[A-Za-z0-9]{3,20}$/, 'must be 3 to 20 letters and digits, e.g. CARD21').default('CARD21'),
@@ -104,6 +107,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** How long each kind of data is kept; a daily job deletes what is older. Agree these with the DPO. */
+  retention: { botOnlyDays: number; handedOffDays: number; auditDays: number };
   /** Bearer token for GET /metrics; without it the endpoint is off. */
   metricsToken?: string;
   /** Texts the service sends on its own (birthday follow-ups); the bundled config/campaigns.yaml when unset. */
@@ -192,6 +197,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    retention: { botOnlyDays: e.RETENTION_BOT_ONLY_DAYS, handedOffDays: e.RETENTION_HANDED_OFF_DAYS, auditDays: e.RETENTION_AUDIT_DAYS },
     metricsToken: e.METRICS_TOKEN,
     campaignsPath: e.CAMPAIGNS_PATH,
     cardKeyword: e.CARD_KEYWORD,

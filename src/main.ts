@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   service.outbox.start();
   service.escalation.start();
   service.campaigns.start();
+  service.retention.start();
   // Embedding the content for hybrid retrieval runs in the background; BM25 answers alone until it is done.
   void service.hybrid?.prepare().then((ok) => ok && logger.info('hybrid retrieval ready'));
   const recovered = await service.runner.recover();
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     service.escalation.stop();
     service.campaigns.stop();
+    service.retention.stop();
     await service.runner.idle();
     await service.outbox.stop();
     service.db.close();

@@ -16,6 +16,7 @@ import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { HybridRanker } from './retrieval/hybrid-ranker.js';
 import { Metrics } from './lib/metrics.js';
+import { RetentionJob } from './privacy/retention-job.js';
 import { CampaignRunner } from './campaigns/campaign-runner.js';
 import { loadCampaigns } from './campaigns/campaign-config.js';
 import { createCampaignStore } from './store/campaign-store.js';
@@ -95,6 +96,7 @@ export interface Service {
   logger: Logger;
   campaigns: CampaignRunner;
   metrics: Metrics;
+  retention: RetentionJob;
 }
 
 export interface ServiceOptions {
@@ -171,5 +173,6 @@ export function createService(o: ServiceOptions): Service {
   return {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
     rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
+    retention: new RetentionJob(db, o.config.retention, o.clock, o.logger),
   };
 }

@@ -1,4 +1,4 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns, contact. */
+/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns, contact, retention. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
 import { explain } from './explain.js';
@@ -7,6 +7,7 @@ import { staffCommand } from './staff.js';
 import { contactsCommand } from './contacts.js';
 import { campaignsCommand } from './campaigns.js';
 import { contactCommand } from './contact.js';
+import { retentionCommand } from './retention.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
@@ -16,7 +17,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   staff password EMAIL                    set a console password (typed on stdin, or a random one is printed)
   contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export
   campaigns dry-run [--from D] [--to D]   who would get a birthday follow-up, and when (sends nothing)
-  contact export PHONE | erase PHONE      subject access (JSON) or erasure of everything held about a number`;
+  contact export PHONE | erase PHONE      subject access (JSON) or erasure of everything held about a number
+  retention [--dry-run]                   delete (or list) data older than the periods kept`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -37,6 +39,8 @@ async function run(argv: string[]): Promise<number> {
       return campaignsCommand(args);
     case 'contact':
       return contactCommand(args);
+    case 'retention':
+      return retentionCommand(args);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;
