@@ -30,6 +30,8 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
     twilioWebhookRoutes({
       twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, runner: s.runner, messages: s.messages,
       conversations: s.conversations, events: s.events, clock: s.clock, logger: s.logger,
+      showsRisk: (text) => s.knowledge.understander.screen.screen(text) !== null,
+      perSenderPerMinute: s.config.webhookPerSenderPerMinute,
     }),
   );
   app.use('/assets', express.static(join(projectRoot(), 'public', 'console'), { index: false, fallthrough: false }));

@@ -50,6 +50,7 @@ const schema = z.object({
   SIMULATOR_ENABLED: boolish.optional(),
   FAKE_CHANNEL_FILE: optionalText,
   ROTA_PATH: optionalText,
+  WEBHOOK_PER_SENDER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(60),
   RETENTION_BOT_ONLY_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_HANDED_OFF_DAYS: z.coerce.number().int().min(1).max(36500).default(730),
   RETENTION_AUDIT_DAYS: z.coerce.number().int().min(1).max(36500).default(2190),
@@ -107,6 +108,8 @@ export interface Config {
   replyChannel: 'twilio' | 'fake';
   /** Staff, teams and duty rota; the bundled config/rota.yaml when unset. */
   rotaPath?: string;
+  /** Messages one number may send a minute; more are refused, except any showing risk. */
+  webhookPerSenderPerMinute: number;
   /** How long each kind of data is kept; a daily job deletes what is older. Agree these with the DPO. */
   retention: { botOnlyDays: number; handedOffDays: number; auditDays: number };
   /** Bearer token for GET /metrics; without it the endpoint is off. */
@@ -197,6 +200,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     fakeChannelFile: e.FAKE_CHANNEL_FILE,
     replyChannel: e.REPLY_CHANNEL ?? (twilio ? 'twilio' : 'fake'),
     rotaPath: e.ROTA_PATH,
+    webhookPerSenderPerMinute: e.WEBHOOK_PER_SENDER_PER_MINUTE,
     retention: { botOnlyDays: e.RETENTION_BOT_ONLY_DAYS, handedOffDays: e.RETENTION_HANDED_OFF_DAYS, auditDays: e.RETENTION_AUDIT_DAYS },
     metricsToken: e.METRICS_TOKEN,
     campaignsPath: e.CAMPAIGNS_PATH,

@@ -2,6 +2,7 @@
 import express, { type Request, type Response, Router } from 'express';
 import twilio from 'twilio';
 import { z } from 'zod';
+import { rateLimit } from 'express-rate-limit';
 import { parseInbound } from '../channels/twilio/parse-inbound.js';
 import { verifyTwilioSignature } from '../channels/twilio/verify-signature.js';
 import type { TwilioConfig } from '../config.js';
@@ -21,6 +22,10 @@ export interface TwilioWebhookDeps {
   events: EventStore;
   clock: Clock;
   logger: Logger;
+  /** Whether a text shows risk: such a message is never rate-limited. */
+  showsRisk: (text: string) => boolean;
+  /** Most messages one sender may send a minute before the rest are refused (429). */
+  perSenderPerMinute: number;
 }
 
 const EMPTY_TWIML = new twilio.twiml.MessagingResponse().toString();
@@ -62,8 +67,22 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
     return true;
   }
 
-  router.post('/webhooks/twilio/messages', (req, res) => {
-    if (!guard(req, res)) return;
+  // A flood from one number (a stuck phone, a loop between bots) is refused after the limit; Twilio reports the
+  // 429. A message showing risk is never refused, whatever the count.
+  const perSender = rateLimit({
+    windowMs: 60_000,
+    limit: d.perSenderPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => `sender:${String((req.body as Record<string, unknown> | undefined)?.['From'] ?? 'unknown')}`,
+    skip: (req) => d.showsRisk(String((req.body as Record<string, unknown> | undefined)?.['Body'] ?? '')),
+    handler: (_req, res) => {
+      d.logger.warn('twilio webhook: sender over the rate limit');
+      res.status(429).type('text/plain').send('Too many messages from this sender; try again in a minute');
+    },
+  });
+
+  router.post('/webhooks/twilio/messages', (req, res, next) => (guard(req, res) ? perSender(req, res, next) : undefined), (req, res) => {
     const parsed = parseInbound((req.body ?? {}) as Record<string, unknown>, d.clock.now());
     if (!parsed.ok) {
       d.logger.warn({ reason: parsed.reason }, 'twilio webhook: malformed message form');

@@ -214,3 +214,26 @@ describe('without Twilio configured', () => {
     }
   });
 });
+
+describe('rate limit per sender', () => {
+  it('refuses a flood from one number with 429, but never a message that shows risk', async () => {
+    const limited = testService({ env: { ...TWILIO_ENV, WEBHOOK_PER_SENDER_PER_MINUTE: '3' } });
+    const limitedServed = await serve(limited);
+    try {
+      const from = '+447700900195';
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await postSigned(limitedServed, MESSAGES, smsParams(sid(300 + i), from, `hello ${i}`))).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      const risk = await postSigned(limitedServed, MESSAGES, smsParams(sid(310), from, 'i want to end my life'));
+      expect(risk.status).toBe(200);
+      const other = await postSigned(limitedServed, MESSAGES, smsParams(sid(311), '+447700900196', 'hello'));
+      expect(other.status).toBe(200);
+      await settle(limited);
+      expect(limited.fake!.sent.filter((m) => m.to === from).at(-1)!.body).toContain('999');
+    } finally {
+      await limitedServed.close();
+      await limited.outbox.stop();
+      limited.db.close();
+    }
+  });
+});
