@@ -10,6 +10,7 @@ import { projectRoot } from '../src/lib/project-root.js';
 import { createService, loadKnowledge } from '../src/service.js';
 import { languageFigures, understandingFigures } from './understanding.js';
 import { cldDetect } from '../src/language/cld-detector.js';
+import { webhookFigures } from './webhook-throughput.js';
 import { checkContent } from '../src/content/check-content.js';
 import { loadIntents } from '../src/intents/load-intents.js';
 import { SYSTEM_KEYS } from '../src/content/catalogue.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
     config: { ...readConfig({}), databasePath: join(root, 'data', `bench-${Date.now()}.db`) },
     clock: systemClock, logger: pino({ level: 'silent' }), channel: new FakeChannel(), knowledge,
   });
-  const turns = Number(process.env['BENCH_TURNS'] ?? 2000);
+  const turns = Number(process.env['BENCH_TURNS'] ?? 10_000);
   const turnTimes: number[] = [];
   for (let i = 0; i < turns; i++) {
     const from = `+4477009${String(30_000 + (i % 500)).padStart(5, '0')}`;
@@ -68,8 +69,9 @@ async function main(): Promise<void> {
     turns,
     turnMsP50: Number(percentile(turnTimes, 0.5).toFixed(3)),
     turnMsP99: Number(percentile(turnTimes, 0.99).toFixed(3)),
-    rssMb: Math.round(process.memoryUsage().rss / 1e6),
+    rssMbAfterTurns: Math.round(process.memoryUsage().rss / 1e6),
   };
+  const webhook = await webhookFigures(root);
   const understanding = await understandingFigures(knowledge, root, SETS);
   const intents = loadIntents(join(root, 'intents'), new Set(knowledge.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
   const segs = checkContent(knowledge.catalogue, intents, [], new Date()).segments;
@@ -79,8 +81,11 @@ async function main(): Promise<void> {
     englishMoreMean: Number((segs.reduce((s, x) => s + x.more, 0) / segs.length).toFixed(2)),
     englishMoreMax: Math.max(...segs.map((s) => s.more)),
   };
-  console.log('\nSpeed and memory');
+  console.log('\nSpeed and memory (in process)');
   console.table(results);
+  console.log('\nWebhook on loopback (autocannon, 10 connections): the service beside a bare Express 5 endpoint');
+  console.table({ 'bare Express': webhook.bareExpress, offerline: webhook.service });
+  console.log(`throughput ratio ${webhook.throughputRatio} (target at least 0.5); start to ready ${webhook.startupToReadyMs} ms`);
   console.log('\nUnderstanding (ours beside NLP.js trained on the same intents/ examples)');
   console.table(understanding);
   const languages = languageFigures(knowledge, join(root, 'test', 'fixtures', 'languages'), cldDetect);
@@ -93,7 +98,7 @@ async function main(): Promise<void> {
   console.table(languages);
   console.log('\nSMS segments of short answers per language (UCS-2 for non-Latin scripts)');
   console.table(perLanguageSegments);
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, understanding, segments, languages, perLanguageSegments }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, webhook, understanding, segments, languages, perLanguageSegments }, null, 2)}\n`);
 }
 
 void main();

@@ -75,8 +75,9 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     keyGenerator: (req) => `sender:${String((req.body as Record<string, unknown> | undefined)?.['From'] ?? 'unknown')}`,
-    skip: (req) => d.showsRisk(String((req.body as Record<string, unknown> | undefined)?.['Body'] ?? '')),
-    handler: (_req, res) => {
+    // Screened only once a sender is over the limit, so the common path never pays for the risk screen.
+    handler: (req, res, next) => {
+      if (d.showsRisk(String((req.body as Record<string, unknown> | undefined)?.['Body'] ?? ''))) return next();
       d.logger.warn('twilio webhook: sender over the rate limit');
       res.status(429).type('text/plain').send('Too many messages from this sender; try again in a minute');
     },
