@@ -137,4 +137,29 @@ describe('sending replies through Twilio', () => {
     expect(form['Body']).toBeUndefined();
     expect(form['To']).toBe('whatsapp:+447700900307');
   });
+
+  it('after Twilio 429s and 5xx the safety reply and the staff alert both arrive, once each', async () => {
+    const sent: Array<{ To: string; Body: string }> = [];
+    let calls = 0;
+    nock('https://api.twilio.com')
+      .persist()
+      .post(MESSAGES_PATH)
+      .reply((_uri, body) => {
+        calls += 1;
+        // The first three attempts fail the ways Twilio does under strain: a 503, a 429, a 500.
+        if (calls === 1) return [503, { code: 20503, message: 'Service unavailable', status: 503 }];
+        if (calls === 2) return [429, { code: 20429, message: 'Too many requests', status: 429 }];
+        if (calls === 3) return [500, { code: 20500, message: 'Internal error', status: 500 }];
+        const form = Object.fromEntries(new URLSearchParams(body as string)) as { To: string; Body: string };
+        sent.push(form);
+        return [201, { sid: `SM${calls.toString(16).padStart(32, '0')}`, status: 'queued' }];
+      });
+    service.outbox.start();
+    await converse(service, '+447700900308', 'sms', 'i want to end my life');
+    for (let i = 0; i < 200 && sent.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await settle(service);
+    expect(sent.map((f) => f.To).sort()).toEqual(['+447700900308', '+447700900804']);
+    expect(sent.find((f) => f.To === '+447700900308')!.Body).toContain('999');
+    expect(sent.find((f) => f.To === '+447700900804')!.Body).toMatch(/^URGENT/);
+  });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, TWILIO_ENV, sid, smsParams, tempDbPath } from '../helpers/test-service.js';
 import { startServiceProcess } from '../helpers/service-process.js';
 
-const QUESTIONS = ['do i have to pay council tax', 'cn u help wiv my deposit', 'driving lessons?', 'hiya', 'need help with money', 'how do i get my birth certificate'];
+const QUESTIONS = ['do i have to pay council tax', 'cn u help wiv my deposit', 'driving lessons?', 'hiya', 'need help with money', 'how do i get my birth certificate', 'i want to end my life'];
 const KILLS = 5;
 const PER_ROUND = 150;
 
@@ -79,7 +79,7 @@ describe('crash and restart', () => {
       expect(outbound.every((o) => o.status === 'delivered')).toBe(true);
 
       const sends = existsSync(sendsFile)
-        ? readFileSync(sendsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ref: number })
+        ? readFileSync(sendsFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ref: number; to: string })
         : [];
       const perRef = new Map<number, number>();
       for (const s of sends) perRef.set(s.ref, (perRef.get(s.ref) ?? 0) + 1);
@@ -88,6 +88,15 @@ describe('crash and restart', () => {
       const resent = [...perRef.values()].reduce((sum, c) => sum + (c - 1), 0);
       expect(resent).toBeLessThanOrEqual(KILLS);
       if (process.env["CRASH_TEST_VERBOSE"]) console.log({ sent: n, accepted: accepted.size, stored: stored.size, replies: outbound.length, sends: sends.length, resent });
+
+      // Every urgent handoff raised during the burst has its staff alert, queued and sent: none lost to a kill.
+      const urgent = db.prepare(`SELECT id, conversation_id AS c FROM handoffs WHERE level = 'urgent'`).all() as Array<{ id: number; c: number }>;
+      expect(urgent.length).toBeGreaterThan(0);
+      const alerted = new Set((db.prepare(`SELECT detail FROM events WHERE kind = 'handoff.alert'`).all() as Array<{ detail: string }>).map((e) => (JSON.parse(e.detail) as { handoff: number }).handoff));
+      for (const h of urgent) expect(alerted.has(h.id), `handoff ${h.id} has no alert`).toBe(true);
+      const staffPhone = '+447700900804';
+      const alertsSent = sends.filter((s2) => s2.to === staffPhone).length;
+      expect(alertsSent).toBeGreaterThanOrEqual(urgent.length);
 
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
