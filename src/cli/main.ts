@@ -1,4 +1,4 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns, contact, retention. */
+/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns, contact, retention, report. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
 import { explain } from './explain.js';
@@ -8,6 +8,7 @@ import { contactsCommand } from './contacts.js';
 import { campaignsCommand } from './campaigns.js';
 import { contactCommand } from './contact.js';
 import { retentionCommand } from './retention.js';
+import { reportCommand } from './report.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
@@ -18,7 +19,8 @@ const USAGE = `usage: npm run --silent cli -- <command>
   contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export
   campaigns dry-run [--from D] [--to D]   who would get a birthday follow-up, and when (sends nothing)
   contact export PHONE | erase PHONE      subject access (JSON) or erasure of everything held about a number
-  retention [--dry-run]                   delete (or list) data older than the periods kept`;
+  retention [--dry-run]                   delete (or list) data older than the periods kept
+  report --from DATE --to DATE [--out D]  insights figures for the offer's owners, as JSON`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -41,6 +43,8 @@ async function run(argv: string[]): Promise<number> {
       return contactCommand(args);
     case 'retention':
       return retentionCommand(args);
+    case 'report':
+      return reportCommand(args);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;

@@ -1,0 +1,40 @@
+/** The report's figures on a seeded database, checked against counts made independently of the report code. */
+import { describe, expect, it } from 'vitest';
+import { converse } from '../../src/cli/local-service.js';
+import { buildReport } from '../../src/insights/build-report.js';
+import { FixedClock } from '../../src/lib/clock.js';
+import { createReportStore } from '../../src/store/report-store.js';
+import { tempDbPath, testService } from '../helpers/test-service.js';
+
+describe('the insights report', () => {
+  it('counts what young people asked, groups what went unanswered, and hides groups under five', async () => {
+    const clock = new FixedClock('2026-11-24T10:00:00Z');
+    const s = testService({ clock, databasePath: tempDbPath() });
+    const phone = (i: number) => `+4477009${String(50_000 + i).padStart(5, '0')}`;
+    try {
+      for (let i = 0; i < 30; i++) await converse(s, phone(i), 'sms', 'do i have to pay council tax');
+      for (let i = 30; i < 33; i++) await converse(s, phone(i), 'sms', 'will the council be my guarantor');
+      for (let i = 40; i < 46; i++) await converse(s, phone(i), 'whatsapp', `what time does asda close today, my email is jay${i}@gmail.com`);
+      for (let i = 50; i < 56; i++) await converse(s, phone(i), 'sms', 'i want to end my life');
+      for (let i = 60; i < 65; i++) await converse(s, phone(i), 'sms', 'CARD21');
+
+      const report = buildReport(createReportStore(s.db), '2026-11-23', '2026-11-30');
+      expect(report.topics.find((t) => t.topic === 'council-tax')).toMatchObject({ messages: 30, youngPeople: 30 });
+      expect(report.topics.find((t) => t.topic === 'guarantor')).toBeUndefined(); // 3 people: hidden
+      expect(report.topics.find((t) => t.topic === '21plus')).toMatchObject({ youngPeople: 5 }); // the card welcome
+      const asda = report.unanswered.find((g) => g.words.includes('asda'))!;
+      expect(asda).toMatchObject({ messages: 6, youngPeople: 6 });
+      expect(asda.examples).toHaveLength(3);
+      for (const e of asda.examples) expect(e).toContain('[email]');
+      expect(report.handoffs).toEqual([expect.objectContaining({ level: 'urgent', reason: 'suicide', count: 6 })]);
+      expect(report.channels.find((c) => c.channel === 'whatsapp')).toMatchObject({ youngPeople: 6 });
+      expect(report.birthdayCard).toEqual({ conversations: 5, askedAboutTopics: 5, handedToAPerson: 0 });
+      const people = s.db.prepare(`SELECT COUNT(DISTINCT conversation_id) FROM messages WHERE direction = 'in'`).pluck().get();
+      expect(report.perWeek).toEqual([{ week: '2026-11-23', messages: 50, youngPeople: people }]);
+      expect(report.hiddenGroups).toBeGreaterThanOrEqual(1);
+    } finally {
+      await s.outbox.stop();
+      s.db.close();
+    }
+  }, 60_000);
+});
