@@ -1,15 +1,16 @@
-/** @module `cli report --from DATE --to DATE [--out DIR]`: the insights figures for a period, as JSON. */
+/** @module `cli report --from DATE --to DATE [--out DIR]`: the insights report for a period: HTML with charts, and the same figures as JSON. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { readConfig } from '../config.js';
 import { buildReport } from '../insights/build-report.js';
+import { reportHtml } from '../insights/report-html.js';
 import { systemClock } from '../lib/clock.js';
 import { createService } from '../service.js';
 import { createReportStore } from '../store/report-store.js';
 import { parseFlags } from './local-service.js';
 
-export function reportCommand(args: string[]): number {
+export async function reportCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args);
   const date = /^\d{4}-\d{2}-\d{2}$/;
   if (!date.test(flags['from'] ?? '') || !date.test(flags['to'] ?? '')) {
@@ -22,7 +23,9 @@ export function reportCommand(args: string[]): number {
     const report = buildReport(createReportStore(service.db), flags['from']!, to);
     const file = join(flags['out'] ?? '.', `offerline-report-${flags['from']}-to-${flags['to']}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`Wrote ${file}: ${report.topics.length} topics, ${report.unanswered.length} groups of unanswered questions, ${report.hiddenGroups} groups hidden (under 5 young people).\n`);
+    const page = file.replace(/\.json$/, '.html');
+    writeFileSync(page, await reportHtml(report));
+    process.stdout.write(`Wrote ${page} and ${file}: ${report.topics.length} topics, ${report.unanswered.length} groups of unanswered questions, ${report.hiddenGroups} groups hidden (under 5 young people).\n`);
     return 0;
   } finally {
     service.db.close();

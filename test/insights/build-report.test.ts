@@ -1,5 +1,9 @@
 /** The report's figures on a seeded database, checked against counts made independently of the report code. */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { reportHtml } from '../../src/insights/report-html.js';
 import { converse } from '../../src/cli/local-service.js';
 import { buildReport } from '../../src/insights/build-report.js';
 import { FixedClock } from '../../src/lib/clock.js';
@@ -32,6 +36,22 @@ describe('the insights report', () => {
       const people = s.db.prepare(`SELECT COUNT(DISTINCT conversation_id) FROM messages WHERE direction = 'in'`).pluck().get();
       expect(report.perWeek).toEqual([{ week: '2026-11-23', messages: 50, youngPeople: people }]);
       expect(report.hiddenGroups).toBeGreaterThanOrEqual(1);
+
+      // The HTML page, opened in a real browser with JavaScript off: charts are there as drawn SVG.
+      const file = join(dirname(tempDbPath()), 'report.html');
+      writeFileSync(file, await reportHtml(report));
+      const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage({ javaScriptEnabled: false });
+        await page.goto(`file://${file}`);
+        expect(await page.locator('figure svg').count()).toBe(3);
+        expect(await page.locator('#unanswered').textContent()).toContain('[email]');
+        expect(await page.locator('#handoffs').textContent()).toContain('suicide');
+        const shot = await page.screenshot({ path: join(dirname(file), 'report.png'), fullPage: true });
+        expect(shot.length).toBeGreaterThan(10_000);
+      } finally {
+        await browser.close();
+      }
     } finally {
       await s.outbox.stop();
       s.db.close();
