@@ -33,6 +33,7 @@ describe('without a login', () => {
     ['GET', '/console'],
     ['GET', '/console/queue'],
     ['GET', '/console/audit'],
+    ['GET', '/console/dashboard'],
     ['GET', '/console/conversations/:id'],
     ['GET', '/console/conversations/:id/transcript'],
   ])('%s %s redirects to the login page and shows nothing', async (method, path) => {
@@ -82,6 +83,7 @@ describe('logging in', () => {
     expect(claimed.status).toBe(303);
     expect(service.handoffStore.open(conversationId)!.status).toBe('claimed');
     expect((await request('/console/audit')).status).toBe(403); // PAs do not see the audit log
+    expect((await request('/console/dashboard')).status).toBe(403); // nor the dashboard
   });
 
   it('after ten wrong passwords from one address, even the right one is refused for a while (429)', async () => {

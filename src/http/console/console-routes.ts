@@ -19,6 +19,9 @@ import { SqliteSessionStore } from '../../store/session-store.js';
 import type { StaffRow, StaffStore } from '../../store/staff-store.js';
 import { auditPage, conversationPage, loginPage, queuePage, queueTable, replyPreviewPage, transcriptList, type PageContext } from './views.js';
 import type { TranslationService } from '../../translation/translation-service.js';
+import { buildReport } from '../../insights/build-report.js';
+import { reportHtml } from '../../insights/report-html.js';
+import { createReportStore } from '../../store/report-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -242,6 +245,17 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   act('close', (id, staff) => {
     d.handoffs.close(id, staff);
     return 'Closed.';
+  });
+
+  // Managers and admins: the insights report for the last four weeks, inside the console.
+  router.get('/console/dashboard', async (req, res) => {
+    const staff = staffOf(req);
+    if (staff.role === 'pa') return res.status(403).type('text/plain').send('Managers and admins only');
+    const to = new Date(d.clock.now().getTime() + 24 * 3600_000).toISOString().slice(0, 10);
+    const from = new Date(d.clock.now().getTime() - 27 * 24 * 3600_000).toISOString().slice(0, 10);
+    const page = await reportHtml(buildReport(createReportStore(d.db), from, to));
+    d.staff.audit(staff.id, 'view_dashboard', null, { from, to }, d.clock.now());
+    res.type('html').send(page.replace('<body>', `<body><p><a href="/console">&larr; Queue</a></p>`));
   });
 
   router.get('/console/audit', (req, res) => {

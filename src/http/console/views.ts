@@ -90,7 +90,7 @@ export function queuePage(ctx: PageContext, items: QueueItem[], now: Date): stri
     <h1>Waiting for a person</h1>
     <p class="hint">Urgent first, then oldest. This list updates by itself.</p>
     <section id="queue" data-live="queue">${queueTable(items, now)}</section>
-    ${ctx.staff && ctx.staff.role !== 'pa' ? html`<p><a href="/console/audit">Audit log</a></p>` : ''}`);
+    ${ctx.staff && ctx.staff.role !== 'pa' ? html`<p><a href="/console/dashboard">Dashboard: what young people ask</a> · <a href="/console/audit">Audit log</a></p>` : ''}`);
 }
 
 export function transcriptList(lines: TranscriptLine[]): Html {
