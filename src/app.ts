@@ -9,7 +9,7 @@ import { simulatorRoutes } from './http/simulator-routes.js';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.js';
 import { consoleRoutes } from './http/console/console-routes.js';
 import { projectRoot } from './lib/project-root.js';
-import type { Service } from './service.js';
+import { matcherWith, type Service } from './service.js';
 
 export function createApp(s: Service, isReady: () => boolean): express.Express {
   const app = express();
@@ -40,6 +40,10 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
       db: s.db, staff: s.staff, handoffStore: s.handoffStore, handoffs: s.handoffs, conversations: s.conversations, messages: s.messages,
       live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
       trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
+      contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
+      onPhrasingAdded: () => {
+        s.knowledge.understander.matcher = matcherWith(s.knowledge.intents, s.contentChanges.phrasings());
+      },
     }),
   );
   if (s.config.simulatorEnabled) {

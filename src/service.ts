@@ -6,7 +6,7 @@ import { FakeChannel } from './channels/fake-channel.js';
 import { TwilioChannel } from './channels/twilio/twilio-channel.js';
 import type { Config } from './config.js';
 import type { Understander } from './conversation/understand.js';
-import { loadIntents } from './intents/load-intents.js';
+import { loadIntents, type IntentSet } from './intents/load-intents.js';
 import { IntentMatcher } from './intents/match-intent.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
@@ -20,6 +20,7 @@ import { RetentionJob } from './privacy/retention-job.js';
 import { CampaignRunner } from './campaigns/campaign-runner.js';
 import { loadCampaigns } from './campaigns/campaign-config.js';
 import { createCampaignStore } from './store/campaign-store.js';
+import { createContentChangeStore, type ContentChangeStore } from './store/content-change-store.js';
 import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -46,6 +47,17 @@ import { createStaffStore, type StaffStore } from './store/staff-store.js';
 export interface Knowledge {
   catalogue: Catalogue;
   understander: Understander;
+  /** The intents as loaded, to rebuild the matcher with phrasings added from the dashboard. */
+  intents: IntentSet;
+}
+
+/** A matcher that also knows phrasings managers added from the dashboard. */
+export function matcherWith(intents: IntentSet, added: ReadonlyArray<{ intent: string | null; text: string }>): IntentMatcher {
+  if (added.length === 0) return new IntentMatcher(intents);
+  return new IntentMatcher({
+    ...intents,
+    intents: intents.intents.map((i) => ({ ...i, examples: [...i.examples, ...added.filter((a) => a.intent === i.id).map((a) => a.text)] })),
+  });
 }
 
 /** Reads content/ and intents/ and cross-checks them; any problem stops start-up with a list of what to fix. */
@@ -60,6 +72,7 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
   const matcher = new IntentMatcher(set);
   return {
     catalogue,
+    intents: set,
     understander: {
       matcher,
       retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
@@ -97,6 +110,7 @@ export interface Service {
   campaigns: CampaignRunner;
   metrics: Metrics;
   retention: RetentionJob;
+  contentChanges: ContentChangeStore;
 }
 
 export interface ServiceOptions {
@@ -116,16 +130,21 @@ export function createService(o: ServiceOptions): Service {
   // Contact details set in the environment win over content/contacts.yaml, so a deployment can fill in
   // what the content pack does not know (office hours, a team's number) without editing files.
   const knowledge: Knowledge = {
+    ...loaded,
     catalogue: { ...loaded.catalogue, contacts: { ...loaded.catalogue.contacts, ...o.config.contacts } },
     understander: { ...loaded.understander, cardKeyword: normaliseText(o.config.cardKeyword) },
   };
   const db = openDb(o.config.databasePath);
+  const contentChanges = createContentChangeStore(db);
   const conversations = createConversationStore(db);
   const messages = createMessageStore(db);
   const events = createEventStore(db);
   const channel =
     o.channel ??
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
+  // Phrasings managers added from the dashboard count from the start.
+  const added = contentChanges.phrasings();
+  if (added.length > 0) knowledge.understander.matcher = matcherWith(knowledge.intents, added);
   const campaignStore = createCampaignStore(db);
   const metrics = new Metrics(o.collectProcessMetrics ?? true);
   const outbox = new Outbox({
@@ -174,5 +193,6 @@ export function createService(o: ServiceOptions): Service {
     config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
     rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
     retention: new RetentionJob(db, o.config.retention, o.clock, o.logger),
+    contentChanges,
   };
 }

@@ -21,7 +21,24 @@ async function barChart(values: Array<{ label: string; value: number }>, title: 
   return html`<figure>${new Html(svg)}<figcaption>${title}</figcaption></figure>`;
 }
 
-export async function reportHtml(r: Report): Promise<string> {
+/** On the console's dashboard, managers can act on an unanswered group: teach an intent the phrasing, or record a gap. */
+export interface ReportActions {
+  csrf: string;
+  intents: string[];
+  changes: Array<{ kind: string; intent: string | null; text: string; staffName: string; at: string }>;
+}
+
+function actionsFor(g: Report['unanswered'][number], a: ReportActions): Html {
+  const csrf = html`<input type="hidden" name="_csrf" value="${a.csrf}">`;
+  return html`<form method="post" action="/console/dashboard/phrasing" class="phrasing">${csrf}
+      <input name="text" value="${g.examples[0] ?? ''}" maxlength="200" aria-label="Phrasing">
+      <select name="intent" aria-label="Intent">${a.intents.map((i) => html`<option>${i}</option>`)}</select>
+      <button type="submit">Add as an example</button></form>
+    <form method="post" action="/console/dashboard/gap" class="gap">${csrf}
+      <input type="hidden" name="text" value="${g.words.join(', ')}"><button type="submit">Mark as a gap in the offer</button></form>`;
+}
+
+export async function reportHtml(r: Report, actions?: ReportActions): Promise<string> {
   const perWeek = await barChart(r.perWeek.map((w) => ({ label: `week of ${w.week}`, value: w.youngPeople })), 'Young people who texted, per week', 'young people');
   const topics = await barChart(r.topics.slice(0, 15).map((t) => ({ label: t.topic, value: t.messages })), 'What young people asked about most', 'messages');
   const languages = await barChart(r.languages.map((l) => ({ label: l.language, value: l.youngPeople })), 'Languages used', 'young people');
@@ -41,8 +58,10 @@ export async function reportHtml(r: Report): Promise<string> {
   <h2>Topics</h2>${topics}
   <h2>Questions not answered</h2>
   ${r.unanswered.length === 0 ? html`<p class="none">None in groups of five or more young people.</p>` : html`<table id="unanswered">
-    <thead><tr><th>Shared words</th><th>Messages</th><th>Young people</th><th>Examples (anonymised)</th></tr></thead>
-    <tbody>${r.unanswered.map((g) => html`<tr><td>${g.words.join(', ')}</td><td>${g.messages}</td><td>${g.youngPeople}</td><td>${g.examples.map((e) => html`<div>${e}</div>`)}</td></tr>`)}</tbody></table>`}
+    <thead><tr><th>Shared words</th><th>Messages</th><th>Young people</th><th>Examples (anonymised)</th>${actions ? html`<th>Improve the content</th>` : ''}</tr></thead>
+    <tbody>${r.unanswered.map((g) => html`<tr><td>${g.words.join(', ')}</td><td>${g.messages}</td><td>${g.youngPeople}</td><td>${g.examples.map((e) => html`<div>${e}</div>`)}</td>${actions ? html`<td>${actionsFor(g, actions)}</td>` : ''}</tr>`)}</tbody></table>`}
+  ${actions && actions.changes.length > 0 ? html`<h2>Content changes made here</h2><table id="changes"><thead><tr><th>When</th><th>Who</th><th>Change</th></tr></thead>
+    <tbody>${actions.changes.map((c) => html`<tr><td>${c.at.slice(0, 16).replace('T', ' ')}</td><td>${c.staffName}</td><td>${c.kind === 'phrasing' ? `"${c.text}" added to ${c.intent}` : `gap in the offer: ${c.text}`}</td></tr>`)}</tbody></table>` : ''}
   <h2>Languages and channels</h2>${languages}
   <p>${r.channels.map((c) => `${c.channel}: ${c.youngPeople} young people`).join('; ')}</p>
   <h2>Handoffs to a person</h2>

@@ -214,4 +214,19 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE contacts ADD COLUMN last_send_error TEXT;
     `,
   },
+  {
+    version: 8,
+    name: 'content changes made from the dashboard',
+    sql: `
+      -- A phrasing added to an intent, or a question marked as a gap in the offer, by a manager.
+      CREATE TABLE content_changes (
+        id        INTEGER PRIMARY KEY,
+        kind      TEXT NOT NULL CHECK (kind IN ('phrasing', 'gap')),
+        intent    TEXT,
+        text      TEXT NOT NULL,
+        staff_id  INTEGER NOT NULL REFERENCES staff(id),
+        at        TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -22,6 +22,7 @@ import type { TranslationService } from '../../translation/translation-service.j
 import { buildReport } from '../../insights/build-report.js';
 import { reportHtml } from '../../insights/report-html.js';
 import { createReportStore } from '../../store/report-store.js';
+import type { ContentChangeStore } from '../../store/content-change-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -44,6 +45,11 @@ export interface ConsoleDeps {
   sessionSecret?: string;
   trustProxy: boolean;
   translation: TranslationService;
+  contentChanges: ContentChangeStore;
+  /** Intent ids a phrasing can be added to. */
+  intentIds: string[];
+  /** Called after a phrasing is added, so the matcher knows it at once. */
+  onPhrasingAdded: () => void;
 }
 
 type StaffRequest = Request & { staff: StaffRow };
@@ -253,9 +259,40 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     if (staff.role === 'pa') return res.status(403).type('text/plain').send('Managers and admins only');
     const to = new Date(d.clock.now().getTime() + 24 * 3600_000).toISOString().slice(0, 10);
     const from = new Date(d.clock.now().getTime() - 27 * 24 * 3600_000).toISOString().slice(0, 10);
-    const page = await reportHtml(buildReport(createReportStore(d.db), from, to));
+    const page = await reportHtml(buildReport(createReportStore(d.db), from, to), {
+      csrf: generateToken(req), intents: d.intentIds, changes: d.contentChanges.list(),
+    });
     d.staff.audit(staff.id, 'view_dashboard', null, { from, to }, d.clock.now());
     res.type('html').send(page.replace('<body>', `<body><p><a href="/console">&larr; Queue</a></p>`));
+  });
+
+  const managerOnly = (req: Request, res: Response): StaffRow | null => {
+    const staff = staffOf(req);
+    if (staff.role === 'pa') {
+      res.status(403).type('text/plain').send('Managers and admins only');
+      return null;
+    }
+    return staff;
+  };
+  router.post('/console/dashboard/phrasing', (req, res) => {
+    const staff = managerOnly(req, res);
+    if (!staff) return;
+    const body = (req.body ?? {}) as Record<string, string>;
+    const text = (body['text'] ?? '').trim();
+    if (!d.intentIds.includes(body['intent'] ?? '') || text === '' || text.length > 200) return res.status(400).type('text/plain').send('Choose an intent and write the phrasing (at most 200 characters)');
+    d.contentChanges.add('phrasing', body['intent']!, text, staff.id, d.clock.now());
+    d.staff.audit(staff.id, 'add_phrasing', null, { intent: body['intent'] }, d.clock.now());
+    d.onPhrasingAdded();
+    res.redirect(303, '/console/dashboard');
+  });
+  router.post('/console/dashboard/gap', (req, res) => {
+    const staff = managerOnly(req, res);
+    if (!staff) return;
+    const text = String((req.body as Record<string, string> | undefined)?.['text'] ?? '').trim().slice(0, 200);
+    if (text === '') return res.status(400).type('text/plain').send('Say what the gap is');
+    d.contentChanges.add('gap', null, text, staff.id, d.clock.now());
+    d.staff.audit(staff.id, 'mark_gap', null, {}, d.clock.now());
+    res.redirect(303, '/console/dashboard');
   });
 
   router.get('/console/audit', (req, res) => {
