@@ -8,7 +8,7 @@ export function createReportStore(db: Db) {
   const IN_PERIOD = `m.created_at >= @from AND m.created_at < @to`;
   return {
     perWeek: (p: { from: string; to: string }) => q<{ week: string; messages: number; youngPeople: number }>(`
-      SELECT date(m.created_at, 'weekday 1', '-7 days') AS week, COUNT(*) AS messages, COUNT(DISTINCT v.contact_id) AS youngPeople
+      SELECT date(m.created_at, '-6 days', 'weekday 1') AS week, COUNT(*) AS messages, COUNT(DISTINCT v.contact_id) AS youngPeople
       FROM messages m JOIN conversations v ON v.id = m.conversation_id
       WHERE m.direction = 'in' AND ${IN_PERIOD} GROUP BY week ORDER BY week`, p),
     /** What each message was understood as, with who sent it (for the smallest-group rule). */
