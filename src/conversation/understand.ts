@@ -30,6 +30,8 @@ export interface Understanding {
   fromCard: boolean;
   /** When no intent matched at all: the content entry the offer's own text clearly points at, if any. */
   retrieved: Retrieved | null;
+  /** The machine translation into English the message was also read in, if any (kept for staff). */
+  english: string | null;
   /** With an answer model configured: its checked answer from the passages, or 'refused'. Set by the turn. */
   generated?: Generated | null;
 }
@@ -92,6 +94,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     topics: deps.matcher.topicsOfClauses(text),
     language: deps.detector.detect(text),
     languageName: deps.languageNames.get(plain) ?? null,
+    english,
     fromCard: plain === deps.cardKeyword || plain.startsWith(`${deps.cardKeyword} `),
     // Retrieval is the next rung of the ladder, used only where intents found nothing at all.
     retrieved: match.verdict === 'none' && !command ? retrieveEntry(deps.retriever, english ?? text) : null,

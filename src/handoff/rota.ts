@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Holidays from 'date-holidays';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { localParts } from '../lib/local-time.js';
 
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -60,7 +61,6 @@ export class Rota {
   readonly teams: ReadonlyMap<string, RotaFile['teams'][number]>;
   readonly urgentAfterMinutes: number;
   readonly #file: RotaFile;
-  readonly #parts: Intl.DateTimeFormat;
   readonly #holidays = new Holidays('GB', 'ENG');
   readonly #holidayCache = new Map<number, Set<string>>();
 
@@ -69,9 +69,6 @@ export class Rota {
     this.staff = new Map(file.staff.map((s) => [s.email.toLowerCase(), s]));
     this.teams = new Map(file.teams.map((t) => [t.id, t]));
     this.urgentAfterMinutes = file.escalation.urgent_after_minutes;
-    this.#parts = new Intl.DateTimeFormat('en-GB', {
-      timeZone: file.timezone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short', hourCycle: 'h23',
-    });
     const problems: string[] = [];
     const known = (e: string, where: string) => {
       if (!this.staff.has(e.toLowerCase())) problems.push(`${where}: ${e} is not in the staff list`);
@@ -96,12 +93,7 @@ export class Rota {
   }
 
   #local(at: Date): LocalTime {
-    const p = Object.fromEntries(this.#parts.formatToParts(at).map((x) => [x.type, x.value]));
-    return {
-      date: `${p['year']}-${p['month']}-${p['day']}`,
-      weekday: p['weekday']!.toLowerCase().slice(0, 3) as Weekday,
-      minutes: Number(p['hour']) * 60 + Number(p['minute']),
-    };
+    return localParts(at, this.#file.timezone);
   }
 
   #isClosedDay(date: string): boolean {

@@ -5,7 +5,7 @@ import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
 import type { Decision, InboundMessage } from '../conversation/types.js';
-import { understand, type Understander } from '../conversation/understand.js';
+import { understand, type Understander, type Understanding } from '../conversation/understand.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { maskAddress } from '../lib/mask.js';
@@ -93,10 +93,7 @@ export class TurnRunner {
     await this.#queue.run(conversationId, async () => {
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
         try {
-          const english = await this.#english(inbound);
-          const generated = await this.#generate(inbound, english);
-          const hybrid = await this.#hybrid(inbound, english);
-          const outcome = this.#turn(inbound, english, generated, hybrid);
+          const outcome = this.#turn(inbound, await this.#understand(inbound));
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
@@ -188,28 +185,23 @@ export class TurnRunner {
   }
 
   /**
-   * With an answer model configured, a message no intent matches gets a worded answer from the retrieved
-   * passages (time-limited and fact-checked). Risk messages never go near a model.
+   * Reads the message once. Only a message no intent matches (never one showing risk, a command, or a text from
+   * staff) goes on to the optional, time-limited steps: embeddings ranking and the answer model.
    */
-  async #generate(inbound: StoredInbound, english: string | null): Promise<Generated | null> {
-    const answerer = this.#d.answerer;
-    if (!answerer || inbound.text.trim() === '') return null;
+  async #understand(inbound: StoredInbound): Promise<Understanding> {
+    const english = await this.#english(inbound);
     const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
-    if (u.risk || u.command || u.match.verdict !== 'none') return null;
-    const passages = this.#d.understander.retriever.search(english ?? inbound.text).map((p) => p.doc);
-    return answerer.answer(english ?? inbound.text, passages);
+    const { answerer, hybrid, conversations, staff } = this.#d;
+    if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return u;
+    const conversation = conversations.get(inbound.conversationId);
+    if (conversation && staff.byPhone(conversation.address)) return u;
+    const question = english ?? inbound.text;
+    const ranked = hybrid?.ready ? await hybrid.rank(question) : null;
+    const generated = answerer ? await answerer.answer(question, this.#d.understander.retriever.search(question).map((p) => p.doc)) : null;
+    return { ...u, generated, retrieved: ranked ?? u.retrieved };
   }
 
-  /** With embeddings configured, the retrieval rung ranks passages by meaning as well as by shared words. */
-  async #hybrid(inbound: StoredInbound, english: string | null): Promise<Retrieved | null> {
-    const hybrid = this.#d.hybrid;
-    if (!hybrid?.ready || inbound.text.trim() === '') return null;
-    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
-    if (u.risk || u.command || u.match.verdict !== 'none') return null;
-    return hybrid.rank(english ?? inbound.text);
-  }
-
-  #turn(inbound: StoredInbound, english: string | null = null, generated: Generated | null = null, hybrid: Retrieved | null = null): TurnOutcome | null {
+  #turn(inbound: StoredInbound, understanding: Understanding): TurnOutcome | null {
     const started = performance.now();
     const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
@@ -220,8 +212,6 @@ export class TurnRunner {
     if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();
-    const understood = understand(inbound.text, inbound.mediaCount, understander, english);
-    const understanding = { ...understood, generated, retrieved: hybrid ?? understood.retrieved };
     const decision = decide({
       conversation,
       understanding,
@@ -244,7 +234,7 @@ export class TurnRunner {
     const committed = db.transaction(() => {
       // The guard makes a turn happen once even if two processes raced for the same message.
       if (!messages.markProcessed(inbound.id, language, now)) return false;
-      if (english) messages.setTranslation(inbound.id, english);
+      if (understanding.english) messages.setTranslation(inbound.id, understanding.english);
       replies.forEach((r, seq) =>
         messages.queueReply({
           conversationId: conversation.id, replyTo: inbound.id, seq, body: r.text, language, origin: 'bot',
