@@ -7,7 +7,7 @@ import { understand } from '../src/conversation/understand.js';
 import type { Conversation } from '../src/conversation/types.js';
 import { loadIntents } from '../src/intents/load-intents.js';
 import { SYSTEM_KEYS } from '../src/content/catalogue.js';
-import type { Knowledge } from '../src/service.js';
+import type { Knowledge } from '../src/knowledge.js';
 
 interface Row {
   text: string;

@@ -1,6 +1,6 @@
 /** @module `cli explain "text"`: how the assistant reads a message, with scores and reasons. */
 import { understand } from '../conversation/understand.js';
-import { loadKnowledge } from '../service.js';
+import { loadKnowledge } from '../knowledge.js';
 import { decide } from '../conversation/decide.js';
 
 export function explain(args: string[]): number {

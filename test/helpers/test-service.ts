@@ -11,7 +11,8 @@ import { FakeChannel } from '../../src/channels/fake-channel.js';
 import { readConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { systemClock } from '../../src/lib/clock.js';
-import { createService, loadKnowledge, type Knowledge, type Service } from '../../src/service.js';
+import { createService, type Service } from '../../src/service.js';
+import { loadKnowledge, type Knowledge } from '../../src/knowledge.js';
 
 export const AUTH_TOKEN = 'test_auth_token_0123456789abcdef';
 export const ACCOUNT_SID = `AC${'0'.repeat(32)}`;

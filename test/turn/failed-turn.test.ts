@@ -6,7 +6,7 @@ import { loadIntents } from '../../src/intents/load-intents.js';
 import { SYSTEM_KEYS } from '../../src/content/catalogue.js';
 import { converse } from '../../src/cli/local-service.js';
 import { settle, sharedKnowledge, testService } from '../helpers/test-service.js';
-import type { Knowledge } from '../../src/service.js';
+import type { Knowledge } from '../../src/knowledge.js';
 import { createService } from '../../src/service.js';
 
 /** A matcher with a bug: it throws on any message containing "boom". */
