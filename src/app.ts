@@ -9,7 +9,7 @@ import { simulatorRoutes } from './http/simulator-routes.js';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.js';
 import { consoleRoutes } from './http/console/console-routes.js';
 import { projectRoot } from './lib/project-root.js';
-import { matcherWith, type Service } from './service.js';
+import type { Service } from './service.js';
 
 export function createApp(s: Service, isReady: () => boolean): express.Express {
   const app = express();
@@ -41,9 +41,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
       live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
       trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
       contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
-      onPhrasingAdded: () => {
-        s.knowledge.understander.matcher = matcherWith(s.knowledge.intents, s.contentChanges.phrasings());
-      },
+      onPhrasingAdded: () => s.reader.usePhrasings(s.contentChanges.phrasings()),
     }),
   );
   if (s.config.simulatorEnabled) {

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const service = createService({ config, clock: systemClock, logger });
+  const service = createService({ config, clock: systemClock, logger, understandingThread: true });
   let ready = false;
   const app = createApp(service, () => ready);
 
@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   service.retention.start();
   // Embedding the content for hybrid retrieval runs in the background; BM25 answers alone until it is done.
   void service.hybrid?.prepare().then((ok) => ok && logger.info('hybrid retrieval ready'));
+  // Ready means messages are read on their own thread (or, if it could not start, here: never unanswered).
+  if (!(await service.reader.ready)) logger.error('understanding thread did not start; reading on the main thread');
   const recovered = await service.runner.recover();
   if (recovered > 0) logger.info({ recovered }, 'answered messages left unprocessed by the last run');
   ready = true;
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     service.campaigns.stop();
     service.retention.stop();
     await service.runner.idle();
+    await service.reader.close();
     await service.outbox.stop();
     service.db.close();
     logger.info('stopped');

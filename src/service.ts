@@ -1,16 +1,13 @@
 /** @module Builds the service's parts from configuration: the wiring shared by the server, the CLI and tests. */
 import { join } from 'node:path';
-import { loadCatalogue, SYSTEM_KEYS, type Catalogue } from './content/catalogue.js';
 import type { Channel } from './channels/channel.js';
 import { FakeChannel } from './channels/fake-channel.js';
 import { TwilioChannel } from './channels/twilio/twilio-channel.js';
 import type { Config } from './config.js';
-import type { Understander } from './conversation/understand.js';
-import { loadIntents, type IntentSet } from './intents/load-intents.js';
-import { IntentMatcher } from './intents/match-intent.js';
 import { normaliseText } from './intents/normalise-text.js';
-import { cldDetect } from './language/cld-detector.js';
-import { Bm25Retriever } from './retrieval/bm25-retriever.js';
+import { loadKnowledge, type Knowledge } from './knowledge.js';
+import { InlineReader, type Reader } from './conversation/reader.js';
+import { ThreadReader } from './conversation/thread-reader.js';
 import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
@@ -21,14 +18,13 @@ import { CampaignRunner } from './campaigns/campaign-runner.js';
 import { loadCampaigns } from './campaigns/campaign-config.js';
 import { createCampaignStore } from './store/campaign-store.js';
 import { createContentChangeStore, type ContentChangeStore } from './store/content-change-store.js';
-import { LanguageDetector } from './language/detect-language.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { projectRoot } from './lib/project-root.js';
 import { Outbox } from './outbound/outbox.js';
-import { RiskScreen } from './safety/screen-risk.js';
 import { createConversationStore, type ConversationStore } from './store/conversation-store.js';
 import { openDb, type Db } from './store/db.js';
+import { GroupCommit } from './store/group-commit.js';
 import { createEventStore, type EventStore } from './store/event-store.js';
 import { createMessageStore, type MessageStore } from './store/message-store.js';
 import { TurnRunner } from './turn/handle-inbound.js';
@@ -44,47 +40,6 @@ import { loadWhatsAppTemplates, type WhatsAppTemplate } from './handoff/whatsapp
 import { createHandoffStore, type HandoffStore } from './store/handoff-store.js';
 import { createStaffStore, type StaffStore } from './store/staff-store.js';
 
-export interface Knowledge {
-  catalogue: Catalogue;
-  understander: Understander;
-  /** The intents as loaded, to rebuild the matcher with phrasings added from the dashboard. */
-  intents: IntentSet;
-}
-
-/** A matcher that also knows phrasings managers added from the dashboard. */
-export function matcherWith(intents: IntentSet, added: ReadonlyArray<{ intent: string | null; text: string }>): IntentMatcher {
-  if (added.length === 0) return new IntentMatcher(intents);
-  return new IntentMatcher({
-    ...intents,
-    intents: intents.intents.map((i) => ({ ...i, examples: [...i.examples, ...added.filter((a) => a.intent === i.id).map((a) => a.text)] })),
-  });
-}
-
-/** Reads content/ and intents/ and cross-checks them; any problem stops start-up with a list of what to fix. */
-export function loadKnowledge(root = projectRoot()): Knowledge {
-  const catalogue = loadCatalogue(join(root, 'content'));
-  const set = loadIntents(join(root, 'intents'), new Set(catalogue.topics.keys()), new Set(SYSTEM_KEYS));
-  // A language can be chosen by its own name as the translation file writes it, too.
-  const languageNames = new Map(set.languageNames);
-  for (const l of catalogue.languages.values()) {
-    for (const n of [l.name, l.englishName]) if (!languageNames.has(normaliseText(n))) languageNames.set(normaliseText(n), [l.code]);
-  }
-  const matcher = new IntentMatcher(set);
-  return {
-    catalogue,
-    intents: set,
-    understander: {
-      matcher,
-      retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
-      commands: set.commands,
-      screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
-      detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),
-      languageNames,
-      cardKeyword: 'card21',
-    },
-  };
-}
-
 export interface Service {
   config: Readonly<Config>;
   db: Db;
@@ -95,6 +50,8 @@ export interface Service {
   outbox: Outbox;
   runner: TurnRunner;
   knowledge: Knowledge;
+  /** Reads messages for the runner; tell it when the dashboard adds phrasings. */
+  reader: Reader;
   rota: Rota;
   staff: StaffStore;
   handoffStore: HandoffStore;
@@ -121,6 +78,8 @@ export interface ServiceOptions {
   channel?: Channel;
   knowledge?: Knowledge;
   rota?: Rota;
+  /** Read messages on their own thread (the server); otherwise on the calling thread (CLI, most tests). */
+  understandingThread?: boolean;
   /** Process metrics (CPU, memory, event loop) are registered once per process; tests make many services. */
   collectProcessMetrics?: boolean;
 }
@@ -144,10 +103,16 @@ export function createService(o: ServiceOptions): Service {
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
   // Phrasings managers added from the dashboard count from the start.
   const added = contentChanges.phrasings();
-  if (added.length > 0) knowledge.understander.matcher = matcherWith(knowledge.intents, added);
+  const inline = new InlineReader(knowledge.understander, knowledge.intents);
+  if (added.length > 0) inline.usePhrasings(added);
+  const reader: Reader = o.understandingThread
+    ? new ThreadReader({ cardKeyword: knowledge.understander.cardKeyword, phrasings: added, fallback: inline, logger: o.logger })
+    : inline;
   const campaignStore = createCampaignStore(db);
   const metrics = new Metrics(o.collectProcessMetrics ?? true);
+  const writes = new GroupCommit(db);
   const outbox = new Outbox({
+    writes,
     messages, conversations, events, channel, clock: o.clock, logger: o.logger,
     maxAttempts: o.config.outbox.maxAttempts, retryBaseMs: o.config.outbox.retryBaseMs,
     onRefused: (conversationId, code) => campaignStore.setLastSendError(conversationId, code),
@@ -180,7 +145,7 @@ export function createService(o: ServiceOptions): Service {
     clock: o.clock, logger: o.logger, consoleBaseUrl: o.config.publicBaseUrl ?? `http://localhost:${o.config.port}`, metrics,
   });
   const runner = new TurnRunner({
-    db, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
+    db, writes, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander, reader,
     channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid, metrics,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
@@ -190,7 +155,7 @@ export function createService(o: ServiceOptions): Service {
   });
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
-    config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
+    config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, reader, clock: o.clock, logger: o.logger,
     rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
     retention: new RetentionJob(db, o.config.retention, o.clock, o.logger),
     contentChanges,

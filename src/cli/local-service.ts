@@ -24,7 +24,7 @@ export function createLocalService(o: LocalOptions): Service {
 
 /** Sends one text through the full pipeline and waits for its turn. */
 export async function converse(s: Service, from: string, channel: ChannelKind, text: string): Promise<TurnOutcome | undefined> {
-  const received = s.runner.receive({
+  const received = await s.runner.receive({
     providerId: `SM${randomBytes(16).toString('hex')}`, channel, from, to: '+440000000000', text, media: [], receivedAt: s.clock.now(),
   });
   const outcomes = await s.runner.process(received.conversationId);

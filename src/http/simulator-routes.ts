@@ -32,7 +32,7 @@ export function simulatorRoutes(d: {
       return;
     }
     const { from, channel, text } = parsed.data;
-    const received = d.runner.receive({
+    const received = await d.runner.receive({
       providerId: `SM${randomBytes(16).toString('hex')}`,
       channel, from, to: '+440000000000', text, media: [], receivedAt: d.clock.now(),
     });

@@ -83,14 +83,14 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
     },
   });
 
-  router.post('/webhooks/twilio/messages', (req, res, next) => (guard(req, res) ? perSender(req, res, next) : undefined), (req, res) => {
+  router.post('/webhooks/twilio/messages', (req, res, next) => (guard(req, res) ? perSender(req, res, next) : undefined), async (req, res) => {
     const parsed = parseInbound((req.body ?? {}) as Record<string, unknown>, d.clock.now());
     if (!parsed.ok) {
       d.logger.warn({ reason: parsed.reason }, 'twilio webhook: malformed message form');
       res.status(400).type('text/plain').send(`Bad request: ${parsed.reason}`);
       return;
     }
-    const received = d.runner.receive(parsed.message);
+    const received = await d.runner.receive(parsed.message);
     const log = d.logger.child({ messageSid: parsed.message.providerId, conversationId: received.conversationId });
     if (received.duplicate) {
       log.info('twilio webhook: duplicate delivery, already stored');

@@ -8,6 +8,7 @@ import { maskAddress } from '../lib/mask.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore, OutboxRow } from '../store/message-store.js';
+import type { GroupCommit } from '../store/group-commit.js';
 
 export interface OutboxDeps {
   messages: MessageStore;
@@ -21,6 +22,8 @@ export interface OutboxDeps {
   /** Told when the provider refuses a message for good (21610, 63016...), to keep it on the contact for staff. */
   onRefused?: (conversationId: number, code: string) => void;
   metrics?: Metrics;
+  /** Commits the outbox's marks together with other writes of the same moment. */
+  writes: GroupCommit;
 }
 
 const BATCH = 50;
@@ -53,7 +56,8 @@ export class Outbox {
       this.#again = true;
       return;
     }
-    this.#running = this.drain().finally(() => {
+    // A drain that fails (the database busy or closing) must not end the process: it is tried again later.
+    this.#running = this.drain().catch((err: unknown) => this.#d.logger.error({ err }, 'outbox: drain failed; will try again')).finally(() => {
       this.#running = null;
       if (this.#again) {
         this.#again = false;
@@ -85,9 +89,15 @@ export class Outbox {
   #arm(): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
-    const next = this.#d.messages.nextDueAt();
-    if (!next) return;
-    const wait = Math.min(MAX_IDLE_MS, Math.max(10, next.getTime() - this.#d.clock.now().getTime()));
+    let wait: number;
+    try {
+      const next = this.#d.messages.nextDueAt();
+      if (!next) return;
+      wait = Math.min(MAX_IDLE_MS, Math.max(10, next.getTime() - this.#d.clock.now().getTime()));
+    } catch (err) {
+      this.#d.logger.error({ err }, 'outbox: could not read the queue; will look again');
+      wait = MAX_IDLE_MS;
+    }
     this.#timer = setTimeout(() => {
       this.#timer = null;
       this.kick();
@@ -105,14 +115,14 @@ export class Outbox {
 
   /** True when the row is finished with (sent or failed for good); false when it waits for a retry. */
   async #sendOne(row: OutboxRow): Promise<boolean> {
-    const { messages, events, conversations, channel, clock, logger } = this.#d;
+    const { messages, events, conversations, channel, clock, logger, writes } = this.#d;
     const log = logger.child({ conversationId: row.conversationId, outboundId: row.id });
     if (row.optedOut && !row.ignoreOptOut) {
       messages.markFailed(row.id, 'opted-out', clock.now());
       log.info('outbox: not sent, contact has opted out');
       return true;
     }
-    if (!messages.markSending(row.id, clock.now())) return true;
+    if (!(await writes.run(() => messages.markSending(row.id, clock.now())))) return true;
     try {
       const result = await channel.send({
         channel: row.channel, to: row.address, body: row.body, ref: row.id,
@@ -121,7 +131,7 @@ export class Outbox {
       // Twilio answers 'queued' or 'accepted' for a message it has taken on; to us that is 'sent', never our own
       // 'queued' (which would put it back in the outbox and send it twice).
       const status = ['delivered', 'read', 'sent'].includes(result.status) ? result.status : 'sent';
-      messages.markSent(row.id, result.providerId, status, result.segments, clock.now());
+      await writes.run(() => messages.markSent(row.id, result.providerId, status, result.segments, clock.now()));
       this.#d.metrics?.messagesOut.inc({ channel: row.channel });
       log.info({ messageSid: result.providerId, contact: maskAddress(row.address), attempt: row.attempts + 1 }, 'outbox: sent');
       return true;

@@ -65,6 +65,7 @@ export function createConversationStore(db: Db) {
   );
   const byContact = db.prepare<[number], Row>(`${SELECT} WHERE v.contact_id = ?`);
   const byId = db.prepare<[number], Row>(`${SELECT} WHERE v.id = ?`);
+  const byAddress = db.prepare<[ChannelKind, string], Row>(`${SELECT} WHERE c.channel = ? AND c.address = ?`);
   const updateConversation = db.prepare(`
     UPDATE conversations SET mode = @mode, handoff_level = @level,
       handoff_reason = CASE WHEN @level IS NULL THEN NULL ELSE COALESCE(@reason, handoff_reason) END,
@@ -90,6 +91,9 @@ export function createConversationStore(db: Db) {
   return {
     /** The conversation for this address on this channel, created on first contact. */
     findOrCreate(channel: ChannelKind, address: string, now: Date): Conversation {
+      // Nearly every message comes from someone already known: one read, and writes only for a newcomer.
+      const known = byAddress.get(channel, address);
+      if (known) return toConversation(known);
       const at = now.toISOString();
       insertContact.run(channel, address, at);
       const contact = contactId.get(channel, address)!;

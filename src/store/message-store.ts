@@ -67,10 +67,11 @@ export function createMessageStore(db: Db) {
       segments, staff_id, channel, content_sid, content_variables, original_body, machine_translated, next_attempt_at, created_at, updated_at)
     VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @staffId, @channel,
       @contentSid, @contentVariables, @original, @machineTranslated, @at, @at, @at)`);
+  // Without INDEXED BY the planner walks every message in id order to find the few queued ones.
   const due = db.prepare<[string, number], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
     SELECT m.id, m.conversation_id AS conversationId, COALESCE(m.channel, c.channel) AS channel, c.address, c.opted_out AS optedOut, m.body,
       m.ignore_opt_out AS ignoreOptOut, m.attempts, m.content_sid AS contentSid, m.content_variables AS contentVariables
-    FROM messages m JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
+    FROM messages m INDEXED BY messages_queued JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
     WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?`);
   const nextDue = db.prepare<[], { at: string | null }>(
     `SELECT MIN(next_attempt_at) AS at FROM messages WHERE direction = 'out' AND status = 'queued'`,

@@ -229,4 +229,15 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'outbox indexes SQLite can use',
+    sql: `
+      -- SQLite only uses a partial index when the query's WHERE names the same condition: 'queued' alone did not
+      -- match "IN ('queued', 'sending')", so every outbox look-up read the whole messages table.
+      DROP INDEX messages_outbox;
+      CREATE INDEX messages_queued ON messages (next_attempt_at, id) WHERE direction = 'out' AND status = 'queued';
+      CREATE INDEX messages_sending ON messages (id) WHERE direction = 'out' AND status = 'sending';
+    `,
+  },
 ];

@@ -5,12 +5,14 @@ import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
 import type { Decision, InboundMessage } from '../conversation/types.js';
-import { understand, type Understander, type Understanding } from '../conversation/understand.js';
+import type { Understander, Understanding } from '../conversation/understand.js';
+import type { Reader } from '../conversation/reader.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { maskAddress } from '../lib/mask.js';
 import type { Outbox } from '../outbound/outbox.js';
 import type { Db } from '../store/db.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore, StoredInbound } from '../store/message-store.js';
@@ -27,11 +29,16 @@ import type { Retrieved } from '../retrieval/retrieve-answer.js';
 
 export interface TurnDeps {
   db: Db;
+  /** Stores messages and commits turns in transactions shared with other writes of the same moment. */
+  writes: GroupCommit;
   conversations: ConversationStore;
   messages: MessageStore;
   events: EventStore;
   catalogue: Catalogue;
+  /** Used on this thread for what is quick: the safety net of a failed turn, language scripts, retrieval passages. */
   understander: Understander;
+  /** Reads each message, on the understanding thread when there is one. */
+  reader: Reader;
   channel: Channel;
   outbox: Outbox;
   clock: Clock;
@@ -74,17 +81,17 @@ export class TurnRunner {
   }
 
   /**
-   * Stores the message durably (one transaction) before the channel is told "received". A second delivery
-   * of the same provider id is reported as a duplicate and changes nothing.
+   * Stores the message durably before the channel is told "received" (resolves once committed). A second
+   * delivery of the same provider id is reported as a duplicate and changes nothing.
    */
-  receive(m: InboundMessage): Received {
-    const { db, conversations, messages } = this.#d;
-    return db.transaction((): Received => {
+  receive(m: InboundMessage): Promise<Received> {
+    const { writes, conversations, messages } = this.#d;
+    return writes.run((): Received => {
       const conversation = conversations.findOrCreate(m.channel, m.from, m.receivedAt);
       const stored = messages.insertInbound(conversation.id, m);
       if (!stored.duplicate) conversations.noteInbound(conversation.id, m.receivedAt);
       return { duplicate: stored.duplicate, conversationId: conversation.id, messageId: stored.id };
-    })();
+    });
   }
 
   /** Processes, in order, every stored but unprocessed message of the conversation; returns what each turn did. */
@@ -93,7 +100,7 @@ export class TurnRunner {
     await this.#queue.run(conversationId, async () => {
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
         try {
-          const outcome = this.#turn(inbound, await this.#understand(inbound));
+          const outcome = await this.#turn(inbound, await this.#understand(inbound));
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
@@ -190,7 +197,7 @@ export class TurnRunner {
    */
   async #understand(inbound: StoredInbound): Promise<Understanding> {
     const english = await this.#english(inbound);
-    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
+    const u = await this.#d.reader.read(inbound.text, inbound.mediaCount, english);
     const { answerer, hybrid, conversations, staff } = this.#d;
     if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return u;
     const conversation = conversations.get(inbound.conversationId);
@@ -201,9 +208,9 @@ export class TurnRunner {
     return { ...u, generated, retrieved: ranked ?? u.retrieved };
   }
 
-  #turn(inbound: StoredInbound, understanding: Understanding): TurnOutcome | null {
+  async #turn(inbound: StoredInbound, understanding: Understanding): Promise<TurnOutcome | null> {
     const started = performance.now();
-    const { db, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
+    const { writes, conversations, messages, events, catalogue, understander, channel, outbox, clock } = this.#d;
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
     const conversation = conversations.get(inbound.conversationId);
     if (!conversation) throw new Error(`conversation ${inbound.conversationId} is missing`);
@@ -225,20 +232,21 @@ export class TurnRunner {
     const language = decision.language;
     const replies = decision.replies
       .map((plan) => ({ plan, text: renderReply(plan, catalogue, language) }))
-      .filter((r) => r.text.trim() !== '');
+      .filter((r) => r.text.trim() !== '')
+      .map((r) => ({ ...r, segments: countSegments(r.text) }));
     const optedOut = decision.optOut === 'stop' ? true : decision.optOut === 'start' ? false : conversation.optedOut;
     const level = decision.handoff === 'urgent' || conversation.handoffLevel === 'urgent'
       ? 'urgent'
       : decision.handoff === 'routine' || conversation.handoffLevel === 'routine' ? 'routine' : 'none';
 
-    const committed = db.transaction(() => {
+    const committed = await writes.run(() => {
       // The guard makes a turn happen once even if two processes raced for the same message.
       if (!messages.markProcessed(inbound.id, language, now)) return false;
       if (understanding.english) messages.setTranslation(inbound.id, understanding.english);
       replies.forEach((r, seq) =>
         messages.queueReply({
           conversationId: conversation.id, replyTo: inbound.id, seq, body: r.text, language, origin: 'bot',
-          segments: countSegments(r.text), ignoreOptOut: r.plan.ignoreOptOut === true, at: now,
+          segments: r.segments, ignoreOptOut: r.plan.ignoreOptOut === true, at: now,
         }),
       );
       conversations.update(conversation, {
@@ -264,7 +272,7 @@ export class TurnRunner {
         events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `optout.${decision.optOut}`, detail: {}, at: now });
       }
       return true;
-    })();
+    });
     if (!committed) return null;
     outbox.kick();
     // Staff watching a handed-over conversation see the new message at once.
@@ -277,7 +285,7 @@ export class TurnRunner {
       decision,
       language,
       replies: texts,
-      segments: texts.reduce((sum, t) => sum + countSegments(t), 0),
+      segments: replies.reduce((sum, r) => sum + r.segments, 0),
       durationMs: performance.now() - started,
     };
     this.#d.metrics?.messagesIn.inc({ channel: conversation.channel });

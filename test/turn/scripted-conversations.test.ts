@@ -45,7 +45,7 @@ describe.each(scripts)('%s', (_file, script) => {
     try {
       for (const [i, turn] of script.turns.entries()) {
         const where = `turn ${i + 1} (${JSON.stringify(turn.send)})`;
-        const received = service.runner.receive({
+        const received = await service.runner.receive({
           providerId: `SM${randomBytes(16).toString('hex')}`, channel: script.channel, from, to: '+447700900000',
           text: turn.send, media: Array.from({ length: turn.media ?? 0 }, () => ({ url: 'https://example.org/m.jpg', contentType: 'image/jpeg' })),
           receivedAt: service.clock.now(),
