@@ -7,7 +7,8 @@ import { FakeChannel } from '../src/channels/fake-channel.js';
 import { readConfig } from '../src/config.js';
 import { systemClock } from '../src/lib/clock.js';
 import { projectRoot } from '../src/lib/project-root.js';
-import { createService, loadKnowledge } from '../src/service.js';
+import { createService } from '../src/service.js';
+import { loadKnowledge } from '../src/knowledge.js';
 import { languageFigures, understandingFigures } from './understanding.js';
 import { cldDetect } from '../src/language/cld-detector.js';
 import { webhookFigures } from './webhook-throughput.js';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < turns; i++) {
     const from = `+4477009${String(30_000 + (i % 500)).padStart(5, '0')}`;
     const s = performance.now();
-    const received = service.runner.receive({
+    const received = await service.runner.receive({
       providerId: `SM${randomBytes(16).toString('hex')}`, channel: 'sms', from, to: '+447700900000', text: texts[i % texts.length]!, media: [], receivedAt: new Date(),
     });
     await service.runner.process(received.conversationId);
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
   console.log('\nWebhook on loopback (autocannon, 10 connections): the service beside a bare Express 5 endpoint');
   console.table({ 'bare Express': webhook.bareExpress, offerline: webhook.service });
   console.log(`throughput ratio ${webhook.throughputRatio} (target at least 0.5); start to ready ${webhook.startupToReadyMs} ms`);
+  console.log(`every request a distinct message: ${webhook.backlog.stored} stored, ${webhook.backlog.answeredDuringLoad} answered during the load, then ${webhook.backlog.turnsPerSecondAfterLoad} turns/s`);
   console.log('\nUnderstanding (ours beside NLP.js trained on the same intents/ examples)');
   console.table(understanding);
   const languages = languageFigures(knowledge, join(root, 'test', 'fixtures', 'languages'), cldDetect);
