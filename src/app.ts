@@ -24,11 +24,11 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
     const expected = Buffer.from(`Bearer ${token ?? ''}`);
     if (!token) return res.status(404).type('text/plain').send('Not found');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return res.status(401).type('text/plain').send('Metrics need the bearer token');
-    res.type(s.metrics.registry.contentType).send(await s.metrics.registry.metrics());
+    res.type(s.metrics.registry.contentType).send(await s.metricsText());
   });
   app.use(
     twilioWebhookRoutes({
-      twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, runner: s.runner, messages: s.messages,
+      twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, accept: (m) => s.accept(m), messages: s.messages,
       conversations: s.conversations, events: s.events, clock: s.clock, logger: s.logger,
       showsRisk: (text) => s.knowledge.understander.screen.screen(text) !== null,
       perSenderPerMinute: s.config.webhookPerSenderPerMinute,
@@ -41,7 +41,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
       live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
       trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
       contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
-      onPhrasingAdded: () => s.reader.usePhrasings(s.contentChanges.phrasings()),
+      onPhrasingAdded: () => s.usePhrasings(s.contentChanges.phrasings()),
     }),
   );
   if (s.config.simulatorEnabled) {

@@ -5,6 +5,7 @@ import { ConfigError, readConfig } from './config.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
 import { createService } from './service.js';
+import { TurnThread } from './turn/turn-thread.js';
 
 async function main(): Promise<void> {
   let config;
@@ -18,9 +19,25 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const service = createService({ config, clock: systemClock, logger, understandingThread: true });
+  // Turns and sending run on their own thread with their own database connection; this thread serves HTTP
+  // (webhooks, console, simulator) and keeps the timers (escalation, campaigns, retention).
+  const service = createService({ config, clock: systemClock, logger, outboxKick: () => thread.kick() });
+  const thread = new TurnThread({ logger, live: service.live });
   let ready = false;
-  const app = createApp(service, () => ready);
+  const app = createApp({
+    ...service,
+    // Stored here, so "received" never waits for a turn; answered on the turn thread.
+    accept: async (m) => {
+      const received = await service.runner.receive(m);
+      if (!received.duplicate) thread.process(received.conversationId);
+      return received;
+    },
+    usePhrasings: (phrasings) => {
+      service.usePhrasings(phrasings);
+      thread.usePhrasings(phrasings);
+    },
+    metricsText: () => thread.metricsText(service.metrics),
+  }, () => ready);
 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -31,16 +48,13 @@ async function main(): Promise<void> {
   if (!config.twilio) logger.warn(config.twilioDisabledReason);
   if (config.simulatorEnabled) logger.info(`simulator: http://localhost:${port}/`);
 
-  service.outbox.start();
   service.escalation.start();
   service.campaigns.start();
   service.retention.start();
-  // Embedding the content for hybrid retrieval runs in the background; BM25 answers alone until it is done.
-  void service.hybrid?.prepare().then((ok) => ok && logger.info('hybrid retrieval ready'));
-  // Ready means messages are read on their own thread (or, if it could not start, here: never unanswered).
-  if (!(await service.reader.ready)) logger.error('understanding thread did not start; reading on the main thread');
-  const recovered = await service.runner.recover();
-  if (recovered > 0) logger.info({ recovered }, 'answered messages left unprocessed by the last run');
+  // Here only the simulator's turns use hybrid retrieval (the turn thread prepares its own).
+  if (config.simulatorEnabled) void service.hybrid?.prepare();
+  // The turn thread answers what the last run left unanswered before it says it is ready.
+  if (!(await thread.ready)) logger.error('turn thread did not start; messages are stored here and answered when it does');
   ready = true;
 
   let stopping = false;
@@ -59,8 +73,7 @@ async function main(): Promise<void> {
     service.campaigns.stop();
     service.retention.stop();
     await service.runner.idle();
-    await service.reader.close();
-    await service.outbox.stop();
+    await thread.stop();
     service.db.close();
     logger.info('stopped');
     process.exit(0);

@@ -6,8 +6,7 @@ import { TwilioChannel } from './channels/twilio/twilio-channel.js';
 import type { Config } from './config.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
-import { InlineReader, type Reader } from './conversation/reader.js';
-import { ThreadReader } from './conversation/thread-reader.js';
+import { matcherWith } from './intents/matcher-with.js';
 import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
@@ -21,13 +20,14 @@ import { createContentChangeStore, type ContentChangeStore } from './store/conte
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import { projectRoot } from './lib/project-root.js';
-import { Outbox } from './outbound/outbox.js';
+import { Outbox, type OutboxKick } from './outbound/outbox.js';
 import { createConversationStore, type ConversationStore } from './store/conversation-store.js';
 import { openDb, type Db } from './store/db.js';
 import { GroupCommit } from './store/group-commit.js';
 import { createEventStore, type EventStore } from './store/event-store.js';
 import { createMessageStore, type MessageStore } from './store/message-store.js';
-import { TurnRunner } from './turn/handle-inbound.js';
+import { TurnRunner, type Received } from './turn/handle-inbound.js';
+import type { InboundMessage } from './conversation/types.js';
 import { LibreTranslateTranslator } from './translation/libretranslate-translator.js';
 import { OpenAiChatTranslator } from './translation/openai-chat-translator.js';
 import { TranslationService } from './translation/translation-service.js';
@@ -50,8 +50,6 @@ export interface Service {
   outbox: Outbox;
   runner: TurnRunner;
   knowledge: Knowledge;
-  /** Reads messages for the runner; tell it when the dashboard adds phrasings. */
-  reader: Reader;
   rota: Rota;
   staff: StaffStore;
   handoffStore: HandoffStore;
@@ -68,6 +66,12 @@ export interface Service {
   metrics: Metrics;
   retention: RetentionJob;
   contentChanges: ContentChangeStore;
+  /** Stores an inbound message (resolves once it is committed) and has it answered. */
+  accept(m: InboundMessage): Promise<Received>;
+  /** The dashboard's phrasings changed: the matcher learns them at once. */
+  usePhrasings(phrasings: ReadonlyArray<{ intent: string | null; text: string }>): void;
+  /** Every metric, in Prometheus text. */
+  metricsText(): Promise<string>;
 }
 
 export interface ServiceOptions {
@@ -78,10 +82,10 @@ export interface ServiceOptions {
   channel?: Channel;
   knowledge?: Knowledge;
   rota?: Rota;
-  /** Read messages on their own thread (the server); otherwise on the calling thread (CLI, most tests). */
-  understandingThread?: boolean;
   /** Process metrics (CPU, memory, event loop) are registered once per process; tests make many services. */
   collectProcessMetrics?: boolean;
+  /** When another thread owns the outbox (the turn thread): how to tell it something was queued to send. */
+  outboxKick?: () => void;
 }
 
 export function createService(o: ServiceOptions): Service {
@@ -103,11 +107,7 @@ export function createService(o: ServiceOptions): Service {
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
   // Phrasings managers added from the dashboard count from the start.
   const added = contentChanges.phrasings();
-  const inline = new InlineReader(knowledge.understander, knowledge.intents);
-  if (added.length > 0) inline.usePhrasings(added);
-  const reader: Reader = o.understandingThread
-    ? new ThreadReader({ cardKeyword: knowledge.understander.cardKeyword, phrasings: added, fallback: inline, logger: o.logger })
-    : inline;
+  if (added.length > 0) knowledge.understander.matcher = matcherWith(knowledge.intents, added);
   const campaignStore = createCampaignStore(db);
   const metrics = new Metrics(o.collectProcessMetrics ?? true);
   const writes = new GroupCommit(db);
@@ -118,6 +118,8 @@ export function createService(o: ServiceOptions): Service {
     onRefused: (conversationId, code) => campaignStore.setLastSendError(conversationId, code),
     metrics,
   });
+  // What queues a message (a turn, a PA, an alert, a campaign) tells whichever outbox does the sending.
+  const sender: OutboxKick = o.outboxKick ? { kick: o.outboxKick } : outbox;
   const t = o.config.translation;
   const translator: Translator | null =
     t.provider === 'openai' ? new OpenAiChatTranslator({ baseUrl: t.url!, apiKey: t.apiKey!, model: t.model! })
@@ -141,23 +143,35 @@ export function createService(o: ServiceOptions): Service {
   const handoffStore = createHandoffStore(db);
   const live = new LiveUpdates();
   const handoffs = new Handoffs({
-    db, conversations, messages, events, handoffs: handoffStore, staff, rota, catalogue: knowledge.catalogue, outbox, live,
+    db, conversations, messages, events, handoffs: handoffStore, staff, rota, catalogue: knowledge.catalogue, outbox: sender, live,
     clock: o.clock, logger: o.logger, consoleBaseUrl: o.config.publicBaseUrl ?? `http://localhost:${o.config.port}`, metrics,
   });
   const runner = new TurnRunner({
-    db, writes, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander, reader,
-    channel, outbox, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid, metrics,
+    db, writes, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
+    channel, outbox: sender, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid, metrics,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const campaigns = new CampaignRunner({
-    db, campaigns: campaignStore, messages, events, outbox, catalogue: knowledge.catalogue, clock: o.clock, logger: o.logger,
+    db, campaigns: campaignStore, messages, events, outbox: sender, catalogue: knowledge.catalogue, clock: o.clock, logger: o.logger,
     campaign: loadCampaigns(o.config.campaignsPath ?? join(projectRoot(), 'config', 'campaigns.yaml')).birthday, timeZone: 'Europe/London',
   });
   const templates = loadWhatsAppTemplates(o.config.whatsappTemplatesPath ?? join(projectRoot(), 'config', 'whatsapp-templates.yaml'));
   return {
-    config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, reader, clock: o.clock, logger: o.logger,
+    config: o.config, db, conversations, messages, events, channel, outbox, runner, knowledge, clock: o.clock, logger: o.logger,
     rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
     retention: new RetentionJob(db, o.config.retention, o.clock, o.logger),
     contentChanges,
+    async accept(m) {
+      const received = await runner.receive(m);
+      if (!received.duplicate) {
+        runner.process(received.conversationId).catch((err: unknown) =>
+          o.logger.error({ err, conversationId: received.conversationId }, 'turn failed; it will run again at restart'));
+      }
+      return received;
+    },
+    usePhrasings(phrasings) {
+      knowledge.understander.matcher = matcherWith(knowledge.intents, phrasings);
+    },
+    metricsText: () => metrics.registry.metrics(),
   };
 }

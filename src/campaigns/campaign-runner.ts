@@ -5,7 +5,7 @@ import { renderReply } from '../content/render-reply.js';
 import type { Clock } from '../lib/clock.js';
 import { localParts } from '../lib/local-time.js';
 import type { Logger } from '../lib/logger.js';
-import type { Outbox } from '../outbound/outbox.js';
+import type { OutboxKick } from '../outbound/outbox.js';
 import type { CampaignCandidate, CampaignStore } from '../store/campaign-store.js';
 import type { Db } from '../store/db.js';
 import type { EventStore } from '../store/event-store.js';
@@ -34,7 +34,7 @@ export interface CampaignDeps {
   campaigns: CampaignStore;
   messages: MessageStore;
   events: EventStore;
-  outbox: Outbox;
+  outbox: OutboxKick;
   catalogue: Catalogue;
   clock: Clock;
   logger: Logger;
@@ -89,7 +89,7 @@ export class CampaignRunner {
         this.d.campaigns.attachMessage(p.contactId, CAMPAIGN, year, id);
         this.d.events.append({ conversationId: p.conversationId, messageId: id, kind: 'campaign.sent', detail: { campaign: CAMPAIGN, year }, at: now });
         queued++;
-      })();
+      }).immediate();
     }
     if (queued > 0) {
       this.d.outbox.kick();

@@ -6,7 +6,7 @@ import { renderReply } from '../content/render-reply.js';
 import type { Conversation } from '../conversation/types.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { Outbox } from '../outbound/outbox.js';
+import type { OutboxKick } from '../outbound/outbox.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { Db } from '../store/db.js';
 import type { EventStore } from '../store/event-store.js';
@@ -26,7 +26,7 @@ export interface HandoffDeps {
   staff: StaffStore;
   rota: Rota;
   catalogue: Catalogue;
-  outbox: Outbox;
+  outbox: OutboxKick;
   live: LiveUpdates;
   clock: Clock;
   logger: Logger;
@@ -95,7 +95,7 @@ export class Handoffs {
   escalateDue(): number {
     const now = this.#d.clock.now();
     const due = this.#d.handoffs.due(now);
-    for (const h of due) this.#d.db.transaction(() => this.#alertStep(h, h.alertStep + 1, now))();
+    for (const h of due) this.#d.db.transaction(() => this.#alertStep(h, h.alertStep + 1, now)).immediate();
     if (due.length > 0) this.#d.outbox.kick();
     return due.length;
   }
@@ -148,7 +148,7 @@ export class Handoffs {
       this.#d.handoffs.claim(h.id, staff.id, now);
       this.#setMode(conversationId, 'with_pa', h.level, now);
       this.#d.staff.audit(staff.id, 'claim', conversationId, { handoff: h.id }, now);
-    })();
+    }).immediate();
     this.#d.live.publish({ conversationId, what: 'claimed' });
   }
 
@@ -173,7 +173,7 @@ export class Handoffs {
       });
       this.#d.staff.audit(staff.id, 'reply', conversationId, { message: messageId, characters: body.length }, now);
       return messageId;
-    })();
+    }).immediate();
     this.#d.outbox.kick();
     this.#d.live.publish({ conversationId, what: 'reply' });
     return id;
@@ -186,7 +186,7 @@ export class Handoffs {
     this.#d.db.transaction(() => {
       this.#d.handoffs.addNote(conversationId, staff.id, body, now);
       this.#d.staff.audit(staff.id, 'note', conversationId, {}, now);
-    })();
+    }).immediate();
     this.#d.live.publish({ conversationId, what: 'note' });
   }
 
@@ -215,7 +215,7 @@ export class Handoffs {
         });
       }
       this.#d.staff.audit(staff.id, status === 'returned' ? 'hand_back' : 'close', conversationId, { handoff: h.id }, now);
-    })();
+    }).immediate();
     this.#d.outbox.kick();
     this.#d.live.publish({ conversationId, what: 'ended' });
   }

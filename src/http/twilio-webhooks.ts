@@ -11,12 +11,14 @@ import type { Logger } from '../lib/logger.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore } from '../store/message-store.js';
-import type { TurnRunner } from '../turn/handle-inbound.js';
+import type { Received } from '../turn/handle-inbound.js';
+import type { InboundMessage } from '../conversation/types.js';
 
 export interface TwilioWebhookDeps {
   twilio?: TwilioConfig;
   disabledReason?: string;
-  runner: TurnRunner;
+  /** Stores the message (resolves once committed) and has it answered. */
+  accept: (m: InboundMessage) => Promise<Received>;
   messages: MessageStore;
   conversations: ConversationStore;
   events: EventStore;
@@ -90,13 +92,12 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
       res.status(400).type('text/plain').send(`Bad request: ${parsed.reason}`);
       return;
     }
-    const received = await d.runner.receive(parsed.message);
+    const received = await d.accept(parsed.message);
     const log = d.logger.child({ messageSid: parsed.message.providerId, conversationId: received.conversationId });
     if (received.duplicate) {
       log.info('twilio webhook: duplicate delivery, already stored');
     } else {
       log.info({ channel: parsed.message.channel, media: parsed.message.media.length }, 'twilio webhook: message stored');
-      d.runner.process(received.conversationId).catch((err: unknown) => log.error({ err }, 'turn failed; it will run again at restart'));
     }
     ack(res);
   });

@@ -104,6 +104,6 @@ export function importContacts(db: Db, conversations: ConversationStore, csv: st
       if (result === 'added') added++;
       else updated++;
     }
-  })();
+  }).immediate();
   return { added, updated, rejected, applied: true };
 }

@@ -33,7 +33,7 @@ function migrate(db: Db): void {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version, m.name, new Date().toISOString(),
       );
-    })();
+    }).immediate();
   }
 }
 

@@ -1,61 +1,103 @@
 /** @module Group commit: writes asked for in the same moment share one SQLite transaction. */
 import type { Db } from './db.js';
 
+/** Writes in one transaction at most, so the other thread's connection is never kept from the file for long. */
+const MAX_GROUP = 16;
+/** How long a group keeps trying while another connection holds the database, before its callers get the error. */
+const BUSY_GIVE_UP_MS = 10_000;
+
+const isBusy = (err: unknown) => String((err as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+
 interface Queued {
   write: () => unknown;
   resolve: (value: never) => void;
   reject: (err: unknown) => void;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
 /**
  * A commit writes every changed page to the write-ahead log, and under a burst that, not the statements, is
  * most of the cost of storing a message. Writes asked for while the event loop is busy are queued and committed
- * together on the next turn of the loop. Each write still runs alone inside its own savepoint: one that throws
- * is undone and its caller gets the error, and the others commit. A caller's promise resolves only once its
- * write is committed, so "stored" still means stored.
+ * together on the next turn of the loop, in the order they were asked for. Each write runs inside its own
+ * savepoint: one that throws is undone and its caller gets the error, and the others commit. A caller's promise
+ * resolves only once its write is committed, so "stored" still means stored.
  */
 export class GroupCommit {
   readonly #db: Db;
-  #queue: Queued[] = [];
-  readonly #commitAll: (queue: Queued[]) => Array<{ ok: true; value: unknown } | { ok: false; err: unknown }>;
+  readonly #queue: Queued[] = [];
+  readonly #commit: (group: Queued[]) => Outcome[];
+  /** The connection's own wait for a lock, kept for everything else that writes on it. */
+  readonly #busyTimeout: number;
+  #scheduled = false;
+  /** A group is waiting for the other connection to let go; later groups wait behind it, to keep the order. */
+  #blocked = false;
 
   constructor(db: Db) {
     this.#db = db;
+    this.#busyTimeout = Number(db.pragma('busy_timeout', { simple: true }));
     const one = db.transaction((write: () => unknown) => write());
-    this.#commitAll = db.transaction((queue: Queued[]) =>
-      queue.map((q) => {
+    const all = db.transaction((group: Queued[]): Outcome[] =>
+      group.map((q) => {
         try {
-          return { ok: true as const, value: one(q.write) };
+          return { ok: true, value: one(q.write) };
         } catch (err) {
-          return { ok: false as const, err };
+          return { ok: false, err };
         }
       }),
     );
+    // IMMEDIATE takes the write lock first: a transaction that read first could not then write while the other
+    // thread's connection wrote, and would fail at once.
+    this.#commit = (group) => all.immediate(group);
   }
 
   /** Runs `write` in a transaction shared with the other writes of this moment; resolves once it is committed. */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
       this.#queue.push({ write, resolve: resolve as (value: never) => void, reject });
+      this.#schedule();
     });
   }
 
-  #flush(): void {
-    const queue = this.#queue;
-    this.#queue = [];
+  #schedule(): void {
+    if (this.#scheduled || this.#blocked) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush(this.#queue.splice(0, MAX_GROUP), Date.now());
+    });
+  }
+
+  #flush(group: Queued[], firstTry: number): void {
+    if (group.length === 0) return;
     if (!this.#db.open) {
-      for (const q of queue) q.reject(new Error('the database is closed'));
+      for (const q of [...group, ...this.#queue.splice(0)]) q.reject(new Error('the database is closed'));
       return;
     }
-    let results;
+    let outcomes: Outcome[];
     try {
-      results = this.#commitAll(queue);
+      // SQLite waits for a lock by sleeping, which would stop this thread (and the HTTP it serves) dead. A group
+      // that finds the database taken gives the loop back and tries again a moment later.
+      this.#db.pragma('busy_timeout = 0');
+      outcomes = this.#commit(group);
     } catch (err) {
-      // The commit itself failed (disk full, I/O error): nothing of this group was stored.
-      for (const q of queue) q.reject(err);
+      if (isBusy(err) && Date.now() - firstTry < BUSY_GIVE_UP_MS) {
+        // Nothing of this group was written: the same group goes again, ahead of everything asked for since.
+        this.#blocked = true;
+        setTimeout(() => {
+          this.#blocked = false;
+          this.#flush(group, firstTry);
+        }, 1);
+        return;
+      }
+      // The commit itself failed (disk full, I/O error, held too long): nothing of this group was stored.
+      for (const q of group) q.reject(err);
+      this.#schedule();
       return;
+    } finally {
+      if (this.#db.open) this.#db.pragma(`busy_timeout = ${this.#busyTimeout}`);
     }
-    results.forEach((r, i) => (r.ok ? queue[i]!.resolve(r.value as never) : queue[i]!.reject(r.err)));
+    outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.value as never) : group[i]!.reject(o.err)));
+    if (this.#queue.length > 0) this.#schedule();
   }
 }

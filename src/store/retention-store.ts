@@ -45,7 +45,7 @@ export function createRetentionStore(db: Db) {
         const handedOffMessages = db.prepare(`DELETE ${sql.handedMessages}`).run(params).changes;
         const auditEntries = db.prepare(`DELETE ${sql.audit}`).run(params).changes;
         return { botOnlyMessages, handedOffMessages, events, auditEntries };
-      })();
+      }).immediate();
       db.pragma('wal_checkpoint(TRUNCATE)');
       return report;
     },

@@ -39,7 +39,7 @@ export function createStaffStore(db: Db) {
       db.transaction(() => {
         for (const s of staff) upsert.run({ email: s.email, name: s.name, role: s.role, team: s.team ?? null, phone: s.phone ?? null, at: now.toISOString() });
         deactivateOthers.run(JSON.stringify(staff.map((s) => s.email)));
-      })();
+      }).immediate();
     },
     byEmail: (email: string) => toRow(byEmail.get(email)),
     byId: (id: number) => toRow(byId.get(id)),

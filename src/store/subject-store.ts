@@ -53,7 +53,7 @@ export function createSubjectStore(db: Db) {
           db.prepare('DELETE FROM contacts WHERE id = ?').run(id);
         }
         db.prepare('INSERT INTO audit (staff_id, action, conversation_id, detail, at) VALUES (NULL, ?, NULL, ?, ?)').run('erasure', JSON.stringify({ contacts: ids.length }), at.toISOString());
-      })();
+      }).immediate();
       // Deleted pages are zeroed (secure_delete) and the write-ahead log emptied, so nothing is left in the files.
       db.pragma('wal_checkpoint(TRUNCATE)');
       return ids.length;

@@ -5,12 +5,11 @@ import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
 import type { Decision, InboundMessage } from '../conversation/types.js';
-import type { Understander, Understanding } from '../conversation/understand.js';
-import type { Reader } from '../conversation/reader.js';
+import { understand, type Understander, type Understanding } from '../conversation/understand.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { maskAddress } from '../lib/mask.js';
-import type { Outbox } from '../outbound/outbox.js';
+import type { OutboxKick } from '../outbound/outbox.js';
 import type { Db } from '../store/db.js';
 import type { GroupCommit } from '../store/group-commit.js';
 import type { ConversationStore } from '../store/conversation-store.js';
@@ -35,12 +34,9 @@ export interface TurnDeps {
   messages: MessageStore;
   events: EventStore;
   catalogue: Catalogue;
-  /** Used on this thread for what is quick: the safety net of a failed turn, language scripts, retrieval passages. */
   understander: Understander;
-  /** Reads each message, on the understanding thread when there is one. */
-  reader: Reader;
   channel: Channel;
-  outbox: Outbox;
+  outbox: OutboxKick;
   clock: Clock;
   logger: Logger;
   handoffs: Handoffs;
@@ -154,7 +150,7 @@ export class TurnRunner {
         events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'handoff.requested', detail: { level: 'urgent', reason: 'risk (turn failed)' }, at: now });
       }
       events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'turn.failed', detail: { error: err instanceof Error ? err.name : 'unknown' }, at: now });
-    })();
+    }).immediate();
     outbox.kick();
   }
 
@@ -169,7 +165,7 @@ export class TurnRunner {
       messages.queueReply({ conversationId, replyTo: inbound.id, seq: 0, body, language: 'en', origin: 'bot', segments: countSegments(body), ignoreOptOut: true, at: now });
       events.append({ conversationId, messageId: inbound.id, kind: 'staff.relay', detail: { delivered: relayed.delivered }, at: now });
       return { relayed, body };
-    })();
+    }).immediate();
     if (!result) return null;
     outbox.kick();
     return {
@@ -197,7 +193,7 @@ export class TurnRunner {
    */
   async #understand(inbound: StoredInbound): Promise<Understanding> {
     const english = await this.#english(inbound);
-    const u = await this.#d.reader.read(inbound.text, inbound.mediaCount, english);
+    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
     const { answerer, hybrid, conversations, staff } = this.#d;
     if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return u;
     const conversation = conversations.get(inbound.conversationId);

@@ -46,3 +46,24 @@ describe('group commit', () => {
     await expect(pending).rejects.toThrow(/closed/);
   });
 });
+
+describe('group commit beside another connection (the other thread)', () => {
+  it('waits for the other connection without stopping the event loop, then commits in the order asked', async () => {
+    const { db, insert, visible, writes } = setup();
+    const other = new Database(db.name);
+    other.exec('BEGIN IMMEDIATE'); // the other thread is in the middle of a write
+    const first = writes.run(() => insert.run('first'));
+    await new Promise((r) => setTimeout(r, 20));
+    const second = writes.run(() => insert.run('second'));
+    // The loop kept turning while the first write waited for the lock.
+    let ticks = 0;
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => (++ticks >= 5 ? (clearInterval(t), resolve()) : undefined), 2);
+    });
+    expect(visible()).toEqual([]);
+    other.exec('COMMIT');
+    await Promise.all([first, second]);
+    expect(visible()).toEqual(['first', 'second']);
+    expect(Number(db.pragma('busy_timeout', { simple: true }))).toBe(5000); // the connection's own setting is kept
+  });
+});

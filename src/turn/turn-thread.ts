@@ -1,0 +1,152 @@
+/** @module TurnThread: runs turns and the outbox on their own thread, so the HTTP thread only checks, stores and acknowledges. */
+import { Worker } from 'node:worker_threads';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { ConsoleChange, LiveUpdates } from '../handoff/live-updates.js';
+import type { Logger } from '../lib/logger.js';
+import type { Metrics } from '../lib/metrics.js';
+
+type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
+export interface AddedPhrasing {
+  intent: string | null;
+  text: string;
+}
+
+/** From the HTTP thread to the turn thread. */
+export type ToTurnThread =
+  | { kind: 'kick' }
+  | { kind: 'process'; conversationId: number }
+  | { kind: 'phrasings'; added: AddedPhrasing[] }
+  | { kind: 'metrics'; id: number }
+  | { kind: 'stop' };
+
+/** From the turn thread back. */
+export type FromTurnThread =
+  | { kind: 'ready' }
+  | { kind: 'live'; change: ConsoleChange }
+  | { kind: 'metrics'; id: number; metrics: MetricsJson }
+  | { kind: 'stopped' };
+
+export interface TurnThreadOptions {
+  logger: Logger;
+  /** The console's live updates: turns on the thread announce their changes here. */
+  live: LiveUpdates;
+  /** Settings for the thread, read as the process reads them (defaults to this process's environment). */
+  env?: NodeJS.ProcessEnv;
+  restartDelayMs?: number;
+}
+
+/**
+ * Built, the thread runs from its .js file. From source (tsx in development, vitest in tests) it first loads
+ * tsx: Node 20 does not pass module hooks on to worker threads.
+ */
+function startWorker(env: NodeJS.ProcessEnv | undefined): Worker {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./turn-thread-entry.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+  if (!fromSource) return new Worker(entry, { env });
+  const tsx = typeof import.meta.resolve === 'function' ? import.meta.resolve('tsx/esm/api') : 'tsx/esm/api';
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  return new Worker(code, { eval: true, env });
+}
+
+export class TurnThread {
+  readonly #o: TurnThreadOptions;
+  #worker: Worker | null = null;
+  readonly #metricsWaiting = new Map<number, (m: MetricsJson) => void>();
+  #nextId = 1;
+  #stopping = false;
+  #stopped: (() => void) | null = null;
+  /** True once the thread has answered what the last run left unanswered and takes messages. */
+  ready: Promise<boolean>;
+
+  constructor(o: TurnThreadOptions) {
+    this.#o = o;
+    this.ready = this.#start();
+  }
+
+  /**
+   * A message of this conversation was stored: the thread answers it. If the thread is down, nothing is lost:
+   * the message is in the database and the thread answers every stored, unanswered message when it starts.
+   */
+  process(conversationId: number): void {
+    this.#worker?.postMessage({ kind: 'process', conversationId } satisfies ToTurnThread);
+  }
+
+  /** Something was queued to send (a PA's reply, an alert, a campaign): the outbox on the thread sends it. */
+  kick(): void {
+    this.#worker?.postMessage({ kind: 'kick' } satisfies ToTurnThread);
+  }
+
+  usePhrasings(added: readonly AddedPhrasing[]): void {
+    this.#worker?.postMessage({ kind: 'phrasings', added: [...added] } satisfies ToTurnThread);
+  }
+
+  /** This thread's metrics and the turn thread's, added together, in Prometheus text. */
+  async metricsText(local: Metrics): Promise<string> {
+    const own = await local.registry.getMetricsAsJSON();
+    const worker = this.#worker;
+    const theirs = worker
+      ? await new Promise<MetricsJson>((resolve) => {
+          const id = this.#nextId++;
+          const timer = setTimeout(() => {
+            this.#metricsWaiting.delete(id);
+            resolve([]);
+          }, 2_000);
+          this.#metricsWaiting.set(id, (m) => {
+            clearTimeout(timer);
+            resolve(m);
+          });
+          worker.postMessage({ kind: 'metrics', id } satisfies ToTurnThread);
+        })
+      : [];
+    return AggregatorRegistry.aggregate([own, theirs]).metrics();
+  }
+
+  /** Finishes turns in flight and sends what is queued, then ends the thread. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    await new Promise<void>((resolve) => {
+      this.#stopped = resolve;
+      worker.once('exit', () => resolve());
+      worker.postMessage({ kind: 'stop' } satisfies ToTurnThread);
+    });
+    await worker.terminate();
+  }
+
+  #start(): Promise<boolean> {
+    const worker = startWorker(this.#o.env);
+    this.#worker = worker;
+    return new Promise<boolean>((resolveReady) => {
+      worker.on('message', (m: FromTurnThread) => {
+        switch (m.kind) {
+          case 'ready':
+            resolveReady(true);
+            return;
+          case 'live':
+            this.#o.live.publish(m.change);
+            return;
+          case 'metrics':
+            this.#metricsWaiting.get(m.id)?.(m.metrics);
+            this.#metricsWaiting.delete(m.id);
+            return;
+          case 'stopped':
+            this.#stopped?.();
+            return;
+        }
+      });
+      worker.on('error', (err) => this.#o.logger.error({ err }, 'turn thread failed'));
+      worker.on('exit', (code) => {
+        resolveReady(false);
+        if (this.#worker !== worker) return;
+        this.#worker = null;
+        if (this.#stopping) return;
+        // Messages keep being stored meanwhile; the new thread answers them all when it starts.
+        this.#o.logger.error({ code }, 'turn thread stopped; starting a new one');
+        setTimeout(() => {
+          if (!this.#stopping) this.ready = this.#start();
+        }, this.#o.restartDelayMs ?? 1_000).unref();
+      });
+    });
+  }
+}

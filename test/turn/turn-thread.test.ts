@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConsoleChange } from '../../src/handoff/live-updates.js';
+import { readConfig } from '../../src/config.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { createService, type Service } from '../../src/service.js';
+import { TurnThread } from '../../src/turn/turn-thread.js';
+import { sharedKnowledge, tempDbPath } from '../helpers/test-service.js';
+
+const silent = pino({ level: 'silent' });
+let running: Array<{ thread: TurnThread; service: Service }> = [];
+
+/** The HTTP thread's half as main.ts builds it, and the turn thread beside it on the same database file. */
+function start(databasePath = tempDbPath()) {
+  const env = { DATABASE_PATH: databasePath, REPLY_CHANNEL: 'fake', FAKE_CHANNEL_FILE: join(dirname(databasePath), 'sent.jsonl'), LOG_LEVEL: 'silent' };
+  const service: Service = createService({
+    config: { ...readConfig(env), databasePath }, clock: systemClock, logger: silent, knowledge: sharedKnowledge(),
+    collectProcessMetrics: false, outboxKick: () => thread.kick(),
+  });
+  const thread: TurnThread = new TurnThread({ logger: silent, live: service.live, env });
+  running.push({ thread, service });
+  const sent = () => (existsSync(env.FAKE_CHANNEL_FILE) ? readFileSync(env.FAKE_CHANNEL_FILE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { to: string; body: string }) : []);
+  /** Stored on the HTTP thread, answered on the turn thread: as the webhook does it. */
+  const text = async (from: string, body: string) => {
+    const received = await service.runner.receive({ providerId: `SM${Math.random().toString(16).slice(2).padEnd(32, '0')}`, channel: 'sms', from, to: '+447700900000', text: body, media: [], receivedAt: new Date() });
+    thread.process(received.conversationId);
+    return received;
+  };
+  return { service, thread, sent, text, databasePath };
+}
+
+async function until<T>(what: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = what();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+afterEach(async () => {
+  for (const { thread, service } of running.splice(0)) {
+    await thread.stop();
+    service.db.close();
+  }
+});
+
+describe('turns on their own thread', () => {
+  it('answers a stored message and sends the reply from the thread', async () => {
+    const { thread, text, sent } = start();
+    expect(await thread.ready).toBe(true);
+    await text('+447700901111', 'do i have to pay council tax');
+    const reply = await until(() => sent().find((s) => s.to === '+447700901111'));
+    expect(reply.body).toMatch(/council tax/i);
+  });
+
+  it('tells the console (live updates) and the metrics what happened on the thread', async () => {
+    const { service, thread, text, sent } = start();
+    await thread.ready;
+    const changes: ConsoleChange[] = [];
+    service.live.subscribe((c) => changes.push(c));
+    const { conversationId } = await text('+447700902222', 'i want to kill myself');
+    // The safety reply goes to the young person, and the duty PA's alert is sent too.
+    await until(() => sent().find((s) => s.to === '+447700902222'));
+    await until(() => changes.some((c) => c.conversationId === conversationId));
+    const metrics = await thread.metricsText(service.metrics);
+    expect(metrics).toMatch(/offerline_messages_in_total\{channel="sms"\} 1/);
+    expect(metrics).toMatch(/offerline_handoffs_total\{level="urgent"\} 1/);
+  });
+
+  it('sends what the HTTP thread queues (a PA reply) and learns phrasings added from the dashboard', async () => {
+    const { service, thread, text, sent } = start();
+    await thread.ready;
+    const { conversationId } = await text('+447700903333', 'hiya');
+    await until(() => sent().some((s) => s.to === '+447700903333'));
+    service.messages.queueReply({ conversationId, replyTo: null, seq: 0, body: 'PA here: I will ring you at 3', language: 'en', origin: 'pa', segments: 1, ignoreOptOut: false, at: new Date() });
+    thread.kick();
+    await until(() => sent().find((s) => s.body === 'PA here: I will ring you at 3'));
+
+    thread.usePhrasings([{ intent: 'council-tax', text: 'zorblat quibbix' }]);
+    await text('+447700904444', 'zorblat quibbix');
+    const reply = await until(() => sent().find((s) => s.to === '+447700904444'));
+    expect(reply.body).toMatch(/council tax/i);
+  });
+
+  it('a message stored while the thread is stopped is answered when a thread starts again', async () => {
+    const first = start();
+    await first.thread.ready;
+    await first.thread.stop();
+    running = running.filter((r) => r.thread !== first.thread);
+    await first.text('+447700905555', 'do i have to pay council tax'); // the thread is gone: stored only
+    first.service.db.close();
+    const again = start(first.databasePath);
+    expect(await again.thread.ready).toBe(true);
+    await until(() => again.sent().find((s) => s.to === '+447700905555'));
+  });
+});
