@@ -41,7 +41,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
       live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
       trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
       contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
-      onPhrasingAdded: () => s.usePhrasings(s.contentChanges.phrasings()),
+      onPhrasingAdded: () => s.usePhrasings(s.contentChanges.phrasings()), targets: s.rota.targets,
     }),
   );
   if (s.config.simulatorEnabled) {

@@ -20,7 +20,7 @@ export async function reportCommand(args: string[]): Promise<number> {
   const service = createService({ config: readConfig(process.env), clock: systemClock, logger: pino({ level: 'silent' }) });
   try {
     const to = new Date(Date.parse(`${flags['to']}T00:00:00Z`) + 24 * 3600_000).toISOString().slice(0, 10);
-    const report = buildReport(createReportStore(service.db), flags['from']!, to);
+    const report = buildReport(createReportStore(service.db), flags['from']!, to, service.rota.targets);
     const file = join(flags['out'] ?? '.', `offerline-report-${flags['from']}-to-${flags['to']}.json`);
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     const page = file.replace(/\.json$/, '.html');

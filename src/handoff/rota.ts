@@ -13,6 +13,14 @@ const isoDate = z.union([z.string(), z.date()]).transform((v) => (v instanceof D
 const email = z.string().email();
 const weekMap = z.partialRecord(z.enum(WEEKDAYS), email);
 
+const target = z.object({ claim_minutes: z.number().int().min(1).max(7 * 24 * 60), first_reply_minutes: z.number().int().min(1).max(7 * 24 * 60) });
+
+/** What the service aims for once a young person is handed to a person, for the insights report. */
+export interface ResponseTargets {
+  urgent: { claimMinutes: number; firstReplyMinutes: number };
+  routine: { claimMinutes: number; firstReplyMinutes: number };
+}
+
 const rotaSchema = z.object({
   timezone: z.string().refine((tz) => {
     try {
@@ -25,6 +33,10 @@ const rotaSchema = z.object({
   office_hours: z.partialRecord(z.enum(WEEKDAYS), hours),
   closed_days: z.array(isoDate).nullable().default([]).transform((v) => v ?? []),
   escalation: z.object({ urgent_after_minutes: z.number().int().min(1).max(240).default(5) }),
+  targets: z.object({ urgent: target, routine: target }).default({
+    urgent: { claim_minutes: 5, first_reply_minutes: 15 },
+    routine: { claim_minutes: 120, first_reply_minutes: 240 },
+  }),
   staff: z.array(z.object({
     email,
     name: z.string().min(1),
@@ -60,6 +72,7 @@ export class Rota {
   readonly staff: ReadonlyMap<string, StaffDef>;
   readonly teams: ReadonlyMap<string, RotaFile['teams'][number]>;
   readonly urgentAfterMinutes: number;
+  readonly targets: ResponseTargets;
   readonly #file: RotaFile;
   readonly #holidays = new Holidays('GB', 'ENG');
   readonly #holidayCache = new Map<number, Set<string>>();
@@ -69,6 +82,11 @@ export class Rota {
     this.staff = new Map(file.staff.map((s) => [s.email.toLowerCase(), s]));
     this.teams = new Map(file.teams.map((t) => [t.id, t]));
     this.urgentAfterMinutes = file.escalation.urgent_after_minutes;
+    const t = file.targets;
+    this.targets = {
+      urgent: { claimMinutes: t.urgent.claim_minutes, firstReplyMinutes: t.urgent.first_reply_minutes },
+      routine: { claimMinutes: t.routine.claim_minutes, firstReplyMinutes: t.routine.first_reply_minutes },
+    };
     const problems: string[] = [];
     const known = (e: string, where: string) => {
       if (!this.staff.has(e.toLowerCase())) problems.push(`${where}: ${e} is not in the staff list`);

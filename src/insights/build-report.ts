@@ -1,4 +1,5 @@
 /** @module The figures of the insights report for a period, with every group under five young people left out. */
+import type { ResponseTargets } from '../handoff/rota.js';
 import type { ReportStore } from '../store/report-store.js';
 import { anonymise } from './anonymise.js';
 
@@ -13,6 +14,11 @@ export interface Report {
   languages: Array<{ language: string; youngPeople: number }>;
   channels: Array<{ channel: string; youngPeople: number }>;
   handoffs: Array<{ level: string; reason: string; count: number; medianMinutesToClaim: number | null; medianMinutesToFirstReply: number | null }>;
+  /** Handoffs raised while the office was open, against the service's targets; out-of-hours ones counted apart. */
+  targets: Array<{
+    level: 'urgent' | 'routine'; claimTargetMinutes: number; firstReplyTargetMinutes: number;
+    inOfficeHours: number; claimedInTime: number; repliedInTime: number; outOfHours: number;
+  }>;
   optOuts: number | null;
   birthdayCard: { conversations: number; askedAboutTopics: number; handedToAPerson: number } | null;
   hiddenGroups: number;
@@ -23,7 +29,7 @@ const STOP = new Set(['i', 'a', 'the', 'to', 'my', 'me', 'you', 'u', 'and', 'of'
 const words = (text: string) => new Set(text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, ' ').split(/\s+/).filter((w) => w.length > 2 && !STOP.has(w)));
 
 /** Builds the figures; `from` inclusive, `to` exclusive, both ISO dates. */
-export function buildReport(store: ReportStore, from: string, to: string): Report {
+export function buildReport(store: ReportStore, from: string, to: string, targets: ResponseTargets): Report {
   const p = { from, to };
   let hidden = 0;
   const keep = <T extends { youngPeople: number }>(rows: T[]) => rows.filter((r) => (r.youngPeople >= SMALLEST_GROUP ? true : (hidden++, false)));
@@ -72,6 +78,33 @@ export function buildReport(store: ReportStore, from: string, to: string): Repor
       medianMinutesToFirstReply: median(hs.map((h) => minutes(h.raisedAt, h.firstReplyAt)).filter((x): x is number => x !== null)),
     }));
 
+  // A handoff never claimed (or never answered) did not meet the target.
+  const within = (a: string, b: string | null, limit: number) => {
+    const m = minutes(a, b);
+    return m !== null && m <= limit;
+  };
+  const againstTargets = (['urgent', 'routine'] as const)
+    .map((level) => {
+      const hs = hand.filter((h) => h.level === level);
+      const open = hs.filter((h) => h.outOfHours === 0);
+      const t = targets[level];
+      return {
+        people: new Set(hs.map((h) => h.contactId)).size,
+        row: {
+          level, claimTargetMinutes: t.claimMinutes, firstReplyTargetMinutes: t.firstReplyMinutes, inOfficeHours: open.length,
+          claimedInTime: open.filter((h) => within(h.raisedAt, h.claimedAt, t.claimMinutes)).length,
+          repliedInTime: open.filter((h) => within(h.raisedAt, h.firstReplyAt, t.firstReplyMinutes)).length,
+          outOfHours: hs.length - open.length,
+        },
+      };
+    })
+    .filter((x) => {
+      if (x.people >= SMALLEST_GROUP) return true;
+      if (x.people > 0) hidden++;
+      return false;
+    })
+    .map((x) => x.row);
+
   const optOuts = store.optOuts(p);
   const card = store.cardStarts(p);
   return {
@@ -84,6 +117,7 @@ export function buildReport(store: ReportStore, from: string, to: string): Repor
     languages: keep(countPeople((t) => t.language ?? 'en').map((r) => ({ language: r.k, youngPeople: r.youngPeople }))),
     channels: keep(countPeople((t) => t.channel).map((r) => ({ channel: r.k, youngPeople: r.youngPeople }))),
     handoffs,
+    targets: againstTargets,
     optOuts: optOuts >= SMALLEST_GROUP || optOuts === 0 ? optOuts : (hidden++, null),
     birthdayCard: card.length >= SMALLEST_GROUP
       ? { conversations: card.length, askedAboutTopics: card.filter((c) => c.topics > 0).length, handedToAPerson: card.filter((c) => c.handedOff).length }

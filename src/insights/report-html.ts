@@ -28,6 +28,9 @@ export interface ReportActions {
   changes: Array<{ kind: string; intent: string | null; text: string; staffName: string; at: string }>;
 }
 
+/** "12 of 20 (60%)". */
+const share = (part: number, whole: number) => `${part} of ${whole}${whole > 0 ? ` (${Math.round((100 * part) / whole)}%)` : ''}`;
+
 function actionsFor(g: Report['unanswered'][number], a: ReportActions): Html {
   const csrf = html`<input type="hidden" name="_csrf" value="${a.csrf}">`;
   return html`<form method="post" action="/console/dashboard/phrasing" class="phrasing">${csrf}
@@ -67,6 +70,11 @@ export async function reportHtml(r: Report, actions?: ReportActions): Promise<st
   <h2>Handoffs to a person</h2>
   <table id="handoffs"><thead><tr><th>Level</th><th>Reason</th><th>Count</th><th>Median minutes to claim</th><th>Median minutes to first PA reply</th></tr></thead>
     <tbody>${r.handoffs.map((h) => html`<tr><td>${h.level}</td><td>${h.reason}</td><td>${h.count}</td><td>${h.medianMinutesToClaim?.toFixed(0) ?? '-'}</td><td>${h.medianMinutesToFirstReply?.toFixed(0) ?? '-'}</td></tr>`)}</tbody></table>
+  <h3>Against the service's targets</h3>
+  <p>Handoffs raised while the office was open. Out of hours, young people are pointed to the Emergency Duty Team; those handoffs are counted apart.</p>
+  ${r.targets.length === 0 ? html`<p class="none">Fewer than five young people were handed to a person.</p>` : html`<table id="targets">
+    <thead><tr><th>Level</th><th>Raised in office hours</th><th>Claimed in time</th><th>First PA reply in time</th><th>Raised out of hours</th></tr></thead>
+    <tbody>${r.targets.map((t) => html`<tr><td>${t.level}</td><td>${t.inOfficeHours}</td><td>${share(t.claimedInTime, t.inOfficeHours)} within ${t.claimTargetMinutes} min</td><td>${share(t.repliedInTime, t.inOfficeHours)} within ${t.firstReplyTargetMinutes} min</td><td>${t.outOfHours}</td></tr>`)}</tbody></table>`}
   <h2>Opt-outs and the birthday card</h2>
   <p>Young people who texted STOP: ${r.optOuts ?? 'fewer than five'}.</p>
   <p>${r.birthdayCard ? `Conversations started from the 21Plus birthday card: ${r.birthdayCard.conversations}; asked about a topic: ${r.birthdayCard.askedAboutTopics}; handed to a person: ${r.birthdayCard.handedToAPerson}.` : 'Birthday-card conversations: fewer than five.'}</p>

@@ -16,8 +16,8 @@ export function createReportStore(db: Db) {
       SELECT e.detail, v.contact_id AS contactId, m.body AS text, m.language, c.channel
       FROM events e JOIN messages m ON m.id = e.message_id JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
       WHERE e.kind = 'turn' AND ${IN_PERIOD}`, p),
-    handoffs: (p: { from: string; to: string }) => q<{ level: string; reason: string; raisedAt: string; claimedAt: string | null; firstReplyAt: string | null; contactId: number }>(`
-      SELECT h.level, h.reason, h.raised_at AS raisedAt, h.claimed_at AS claimedAt, v.contact_id AS contactId,
+    handoffs: (p: { from: string; to: string }) => q<{ level: string; reason: string; raisedAt: string; claimedAt: string | null; firstReplyAt: string | null; contactId: number; outOfHours: number }>(`
+      SELECT h.level, h.reason, h.raised_at AS raisedAt, h.claimed_at AS claimedAt, v.contact_id AS contactId, h.out_of_hours AS outOfHours,
         (SELECT MIN(o.created_at) FROM messages o WHERE o.conversation_id = h.conversation_id AND o.origin = 'pa' AND o.created_at >= h.raised_at) AS firstReplyAt
       FROM handoffs h JOIN conversations v ON v.id = h.conversation_id WHERE h.raised_at >= @from AND h.raised_at < @to`, p),
     optOuts: (p: { from: string; to: string }) => db.prepare(`SELECT COUNT(DISTINCT v.contact_id) FROM events e JOIN conversations v ON v.id = e.conversation_id

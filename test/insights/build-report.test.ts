@@ -22,7 +22,7 @@ describe('the insights report', () => {
       for (let i = 50; i < 56; i++) await converse(s, phone(i), 'sms', 'i want to end my life');
       for (let i = 60; i < 65; i++) await converse(s, phone(i), 'sms', 'CARD21');
 
-      const report = buildReport(createReportStore(s.db), '2026-11-23', '2026-11-30');
+      const report = buildReport(createReportStore(s.db), '2026-11-23', '2026-11-30', s.rota.targets);
       expect(report.topics.find((t) => t.topic === 'council-tax')).toMatchObject({ messages: 30, youngPeople: 30 });
       expect(report.topics.find((t) => t.topic === 'guarantor')).toBeUndefined(); // 3 people: hidden
       expect(report.topics.find((t) => t.topic === '21plus')).toMatchObject({ youngPeople: 5 }); // the card welcome
@@ -31,6 +31,8 @@ describe('the insights report', () => {
       expect(asda.examples).toHaveLength(3);
       for (const e of asda.examples) expect(e).toContain('[email]');
       expect(report.handoffs).toEqual([expect.objectContaining({ level: 'urgent', reason: 'suicide', count: 6 })]);
+      // Raised on a Tuesday morning and never claimed: none met the urgent targets.
+      expect(report.targets).toEqual([{ level: 'urgent', claimTargetMinutes: 5, firstReplyTargetMinutes: 15, inOfficeHours: 6, claimedInTime: 0, repliedInTime: 0, outOfHours: 0 }]);
       expect(report.channels.find((c) => c.channel === 'whatsapp')).toMatchObject({ youngPeople: 6 });
       expect(report.birthdayCard).toEqual({ conversations: 5, askedAboutTopics: 5, handedToAPerson: 0 });
       const people = s.db.prepare(`SELECT COUNT(DISTINCT conversation_id) FROM messages WHERE direction = 'in'`).pluck().get();
@@ -47,6 +49,7 @@ describe('the insights report', () => {
         expect(await page.locator('figure svg').count()).toBe(3);
         expect(await page.locator('#unanswered').textContent()).toContain('[email]');
         expect(await page.locator('#handoffs').textContent()).toContain('suicide');
+        expect(await page.locator('#targets').textContent()).toContain('0 of 6 (0%) within 5 min');
         const shot = await page.screenshot({ path: join(dirname(file), 'report.png'), fullPage: true });
         expect(shot.length).toBeGreaterThan(10_000);
       } finally {

@@ -20,6 +20,7 @@ import type { StaffRow, StaffStore } from '../../store/staff-store.js';
 import { auditPage, conversationPage, loginPage, queuePage, queueTable, replyPreviewPage, transcriptList, type PageContext } from './views.js';
 import type { TranslationService } from '../../translation/translation-service.js';
 import { buildReport } from '../../insights/build-report.js';
+import type { ResponseTargets } from '../../handoff/rota.js';
 import { reportHtml } from '../../insights/report-html.js';
 import { createReportStore } from '../../store/report-store.js';
 import type { ContentChangeStore } from '../../store/content-change-store.js';
@@ -50,6 +51,8 @@ export interface ConsoleDeps {
   intentIds: string[];
   /** Called after a phrasing is added, so the matcher knows it at once. */
   onPhrasingAdded: () => void;
+  /** The service's response targets, for the dashboard's figures. */
+  targets: ResponseTargets;
 }
 
 type StaffRequest = Request & { staff: StaffRow };
@@ -259,7 +262,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     if (staff.role === 'pa') return res.status(403).type('text/plain').send('Managers and admins only');
     const to = new Date(d.clock.now().getTime() + 24 * 3600_000).toISOString().slice(0, 10);
     const from = new Date(d.clock.now().getTime() - 27 * 24 * 3600_000).toISOString().slice(0, 10);
-    const page = await reportHtml(buildReport(createReportStore(d.db), from, to), {
+    const page = await reportHtml(buildReport(createReportStore(d.db), from, to, d.targets), {
       csrf: generateToken(req), intents: d.intentIds, changes: d.contentChanges.list(),
     });
     d.staff.audit(staff.id, 'view_dashboard', null, { from, to }, d.clock.now());
