@@ -1,6 +1,7 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, staff, contacts, campaigns, contact, retention, report. */
+/** @module The offerline command line: simulate, chat, explain, content-check, content phrasings, staff, contacts, campaigns, contact, retention, report. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
+import { contentPhrasings } from './content-phrasings.js';
 import { explain } from './explain.js';
 import { simulate } from './simulate.js';
 import { staffCommand } from './staff.js';
@@ -15,6 +16,7 @@ const USAGE = `usage: npm run --silent cli -- <command>
   chat [--from +44...] [--channel sms|whatsapp] [--db PATH]   talk to the assistant in the terminal
   explain "text"                          how a message is read: risk, command, intent scores
   content-check                           validate content/ and intents/ (also: npm run content:check)
+  content phrasings [--write]             what managers added from the dashboard; --write puts phrasings into intents/
   staff password EMAIL                    set a console password (typed on stdin, or a random one is printed)
   contacts import FILE [--skip-invalid]   load the care leavers register from a CSV export
   campaigns dry-run [--from D] [--to D]   who would get a birthday follow-up, and when (sends nothing)
@@ -33,6 +35,10 @@ async function run(argv: string[]): Promise<number> {
       return explain(args);
     case 'content-check':
       return contentCheck();
+    case 'content':
+      if (args[0] === 'phrasings') return contentPhrasings(args.slice(1));
+      process.stderr.write(`${USAGE}\n`);
+      return 64;
     case 'staff':
       return staffCommand(args);
     case 'contacts':
