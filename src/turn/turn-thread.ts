@@ -32,6 +32,7 @@ export interface TurnThreadOptions {
   live: LiveUpdates;
   /** Settings for the thread, read as the process reads them (defaults to this process's environment). */
   env?: NodeJS.ProcessEnv;
+  /** Wait before the first restart; it doubles while the thread keeps failing, up to 30 s. */
   restartDelayMs?: number;
 }
 
@@ -54,12 +55,14 @@ export class TurnThread {
   readonly #metricsWaiting = new Map<number, (m: MetricsJson) => void>();
   #nextId = 1;
   #stopping = false;
+  #restartDelay: number;
   #stopped: (() => void) | null = null;
   /** True once the thread has answered what the last run left unanswered and takes messages. */
   ready: Promise<boolean>;
 
   constructor(o: TurnThreadOptions) {
     this.#o = o;
+    this.#restartDelay = o.restartDelayMs ?? 1_000;
     this.ready = this.#start();
   }
 
@@ -121,6 +124,7 @@ export class TurnThread {
       worker.on('message', (m: FromTurnThread) => {
         switch (m.kind) {
           case 'ready':
+            this.#restartDelay = this.#o.restartDelayMs ?? 1_000;
             resolveReady(true);
             return;
           case 'live':
@@ -145,7 +149,8 @@ export class TurnThread {
         this.#o.logger.error({ code }, 'turn thread stopped; starting a new one');
         setTimeout(() => {
           if (!this.#stopping) this.ready = this.#start();
-        }, this.#o.restartDelayMs ?? 1_000).unref();
+        }, this.#restartDelay).unref();
+        this.#restartDelay = Math.min(30_000, this.#restartDelay * 2);
       });
     });
   }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -96,5 +96,19 @@ describe('turns on their own thread', () => {
     const again = start(first.databasePath);
     expect(await again.thread.ready).toBe(true);
     await until(() => again.sent().find((s) => s.to === '+447700905555'));
+  });
+
+  it('a thread that dies is reported and started again', async () => {
+    const logged: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(line) });
+    const service = createService({ config: { ...readConfig({}), databasePath: tempDbPath() }, clock: systemClock, logger: silent, knowledge: sharedKnowledge(), collectProcessMetrics: false });
+    // A database the thread cannot open (its folder is a file): it fails as it starts, every time.
+    const notAFolder = join(dirname(tempDbPath()), 'a-file');
+    writeFileSync(notAFolder, '');
+    const thread = new TurnThread({ logger, live: service.live, env: { DATABASE_PATH: join(notAFolder, 'cannot.db'), LOG_LEVEL: 'silent' }, restartDelayMs: 50 });
+    running.push({ thread, service });
+    expect(await thread.ready).toBe(false);
+    await until(() => logged.filter((l) => l.includes('turn thread stopped; starting a new one')).length >= 2);
+    expect(logged.join('')).toMatch(/turn thread failed/);
   });
 });
