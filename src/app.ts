@@ -28,7 +28,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
   });
   app.use(
     twilioWebhookRoutes({
-      twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, accept: (m) => s.accept(m), messages: s.messages,
+      twilio: s.config.twilio, disabledReason: s.config.twilioDisabledReason, accept: (m) => s.accept(m), writes: s.writes, messages: s.messages,
       conversations: s.conversations, events: s.events, clock: s.clock, logger: s.logger,
       showsRisk: (text) => s.knowledge.understander.screen.screen(text) !== null,
       perSenderPerMinute: s.config.webhookPerSenderPerMinute,

@@ -66,6 +66,8 @@ export interface Service {
   metrics: Metrics;
   retention: RetentionJob;
   contentChanges: ContentChangeStore;
+  /** Group commits on this service's connection. */
+  writes: GroupCommit;
   /** Stores an inbound message (resolves once it is committed) and has it answered. */
   accept(m: InboundMessage): Promise<Received>;
   /** The dashboard's phrasings changed: the matcher learns them at once. */
@@ -161,6 +163,7 @@ export function createService(o: ServiceOptions): Service {
     rota, staff, handoffStore, handoffs, live, escalation, templates, translation, hybrid, campaigns, metrics,
     retention: new RetentionJob(db, o.config.retention, o.clock, o.logger),
     contentChanges,
+    writes,
     async accept(m) {
       const received = await runner.receive(m);
       if (!received.duplicate) {

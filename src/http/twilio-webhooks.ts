@@ -11,6 +11,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore } from '../store/message-store.js';
+import type { GroupCommit } from '../store/group-commit.js';
 import type { Received } from '../turn/handle-inbound.js';
 import type { InboundMessage } from '../conversation/types.js';
 
@@ -19,6 +20,8 @@ export interface TwilioWebhookDeps {
   disabledReason?: string;
   /** Stores the message (resolves once committed) and has it answered. */
   accept: (m: InboundMessage) => Promise<Received>;
+  /** Group commits on this thread's connection, for status callbacks. */
+  writes: GroupCommit;
   messages: MessageStore;
   conversations: ConversationStore;
   events: EventStore;
@@ -102,7 +105,7 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
     ack(res);
   });
 
-  router.post('/webhooks/twilio/status', (req, res) => {
+  router.post('/webhooks/twilio/status', async (req, res) => {
     if (!guard(req, res)) return;
     const parsed = statusForm.safeParse(req.body ?? {});
     if (!parsed.success) {
@@ -112,16 +115,18 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
     const { MessageSid, MessageStatus, ErrorCode } = parsed.data;
     const now = d.clock.now();
     const code = ErrorCode ? ErrorCode : null;
-    const row = d.messages.applyStatus(MessageSid, MessageStatus, code, now);
+    // Callbacks come as often as messages (sent, delivered...): they share group commits, like stored messages.
+    const row = await d.writes.run(() => {
+      const r = d.messages.applyStatus(MessageSid, MessageStatus, code, now);
+      if (r && code === '21610') {
+        d.conversations.markOptedOut(r.conversationId, now);
+        d.events.append({ conversationId: r.conversationId, messageId: r.id, kind: 'send.refused', detail: { code, reason: 'recipient opted out' }, at: now });
+      }
+      return r;
+    });
     const log = d.logger.child({ messageSid: MessageSid, conversationId: row?.conversationId });
     if (!row) log.info({ status: MessageStatus }, 'status callback for a message we did not send');
-    else {
-      log.info({ status: MessageStatus, errorCode: code }, 'status callback');
-      if (code === '21610') {
-        d.conversations.markOptedOut(row.conversationId, now);
-        d.events.append({ conversationId: row.conversationId, messageId: row.id, kind: 'send.refused', detail: { code, reason: 'recipient opted out' }, at: now });
-      }
-    }
+    else log.info({ status: MessageStatus, errorCode: code }, 'status callback');
     ack(res);
   });
   return router;
