@@ -6,7 +6,7 @@ import { TwilioChannel } from './channels/twilio/twilio-channel.js';
 import type { Config } from './config.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
-import { matcherWith } from './intents/matcher-with.js';
+import { matcherWith, type AddedPhrasing } from './intents/matcher-with.js';
 import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
@@ -71,7 +71,7 @@ export interface Service {
   /** Stores an inbound message (resolves once it is committed) and has it answered. */
   accept(m: InboundMessage): Promise<Received>;
   /** The dashboard's phrasings changed: the matcher learns them at once. */
-  usePhrasings(phrasings: ReadonlyArray<{ intent: string | null; text: string }>): void;
+  usePhrasings(phrasings: readonly AddedPhrasing[]): void;
   /** Every metric, in Prometheus text. */
   metricsText(): Promise<string>;
 }

@@ -6,11 +6,11 @@ import { SYSTEM_KEYS } from '../content/catalogue.js';
 import { checkContent } from '../content/check-content.js';
 import { loadKnowledge } from '../knowledge.js';
 import { loadIntents } from './load-intents.js';
+import type { AddedPhrasing } from './matcher-with.js';
 import { normaliseText } from './normalise-text.js';
 
-export interface AddedPhrasing {
-  intent: string | null;
-  text: string;
+/** An added phrasing as the dashboard recorded it: who added it, and when. */
+export interface RecordedPhrasing extends AddedPhrasing {
   staffName: string;
   at: string;
 }
@@ -39,7 +39,7 @@ function intentFiles(intentsDir: string): Map<string, string> {
  * result as content:check does and reads each phrasing back: it must be understood as the intent it was added
  * to, and must not be a risk message. Any problem puts every file back as it was.
  */
-export function writePhrasings(root: string, phrasings: readonly AddedPhrasing[]): WriteOutcome {
+export function writePhrasings(root: string, phrasings: readonly RecordedPhrasing[]): WriteOutcome {
   const intentsDir = join(root, 'intents');
   const files = intentFiles(intentsDir);
   const originals = new Map<string, string>();

@@ -4,12 +4,9 @@ import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } fro
 import type { ConsoleChange, LiveUpdates } from '../handoff/live-updates.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { AddedPhrasing } from '../intents/matcher-with.js';
 
 type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
-export interface AddedPhrasing {
-  intent: string | null;
-  text: string;
-}
 
 /** From the HTTP thread to the turn thread. */
 export type ToTurnThread =
