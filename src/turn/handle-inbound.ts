@@ -15,16 +15,16 @@ import type { GroupCommit } from '../store/group-commit.js';
 import type { ConversationStore } from '../store/conversation-store.js';
 import type { EventStore } from '../store/event-store.js';
 import type { MessageStore, StoredInbound } from '../store/message-store.js';
+import pLimit from 'p-limit';
 import { ConversationQueue } from './conversation-queue.js';
 import type { Handoffs } from '../handoff/handoffs.js';
 import type { LiveUpdates } from '../handoff/live-updates.js';
 import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { TranslationService } from '../translation/translation-service.js';
-import type { Generated, GroundedAnswerer } from '../retrieval/grounded-answer.js';
+import type { GroundedAnswerer } from '../retrieval/grounded-answer.js';
 import type { HybridRanker } from '../retrieval/hybrid-ranker.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { Retrieved } from '../retrieval/retrieve-answer.js';
 
 export interface TurnDeps {
   db: Db;
@@ -62,6 +62,13 @@ export interface TurnOutcome {
   durationMs: number;
 }
 
+/**
+ * Turns read and decided at once before their commits. Commits are shared (group commit) and happen on a later
+ * turn of the event loop, so without a bound a burst from many conversations would all be read before any was
+ * answered, and the first reply would wait for the last message's reading.
+ */
+const TURNS_AT_ONCE = 8;
+
 export interface Received {
   duplicate: boolean;
   conversationId: number;
@@ -71,6 +78,10 @@ export interface Received {
 export class TurnRunner {
   readonly #d: TurnDeps;
   readonly #queue = new ConversationQueue();
+  /** Slots for the part of a turn that uses the CPU and the database; waits on providers happen outside them. */
+  readonly #slots = pLimit(TURNS_AT_ONCE);
+  /** Runs queued behind another of the same conversation that have not yet read its messages. */
+  readonly #notStarted = new Map<number, Promise<TurnOutcome[]>>();
 
   constructor(deps: TurnDeps) {
     this.#d = deps;
@@ -90,20 +101,28 @@ export class TurnRunner {
     });
   }
 
-  /** Processes, in order, every stored but unprocessed message of the conversation; returns what each turn did. */
-  async process(conversationId: number): Promise<TurnOutcome[]> {
+  /**
+   * Processes, in order, every stored but unprocessed message of the conversation; returns what each turn did.
+   * While a run of the conversation is queued and not yet started, asking again joins it: that run reads every
+   * message stored before it starts. So a burst of messages costs one run per conversation, not one per message.
+   */
+  process(conversationId: number): Promise<TurnOutcome[]> {
+    const queued = this.#notStarted.get(conversationId);
+    if (queued) return queued;
     const outcomes: TurnOutcome[] = [];
-    await this.#queue.run(conversationId, async () => {
+    const run = this.#queue.run(conversationId, async () => {
+      this.#notStarted.delete(conversationId);
       for (const inbound of this.#d.messages.unprocessedFor(conversationId)) {
         try {
-          const outcome = await this.#turn(inbound, await this.#understand(inbound));
+          const outcome = await this.#answer(inbound);
           if (outcome) outcomes.push(outcome);
         } catch (err) {
           this.#failed(inbound, err);
         }
       }
-    });
-    return outcomes;
+    }).then(() => outcomes);
+    this.#notStarted.set(conversationId, run);
+    return run;
   }
 
   /** After a restart: every message stored but not yet answered is answered now. */
@@ -188,20 +207,30 @@ export class TurnRunner {
   }
 
   /**
-   * Reads the message once. Only a message no intent matches (never one showing risk, a command, or a text from
-   * staff) goes on to the optional, time-limited steps: embeddings ranking and the answer model.
+   * Reads the message once, decides and commits. Only a message no intent matches (never one showing risk, a
+   * command, or a text from staff) goes on to the optional, time-limited steps: embeddings ranking and the answer
+   * model. Those wait on providers, so they run outside the turn's slot.
    */
-  async #understand(inbound: StoredInbound): Promise<Understanding> {
+  async #answer(inbound: StoredInbound): Promise<TurnOutcome | null> {
     const english = await this.#english(inbound);
-    const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
-    const { answerer, hybrid, conversations, staff } = this.#d;
-    if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return u;
-    const conversation = conversations.get(inbound.conversationId);
-    if (conversation && staff.byPhone(conversation.address)) return u;
+    const read = await this.#slots(async (): Promise<{ done: true; outcome: TurnOutcome | null } | { done: false; u: Understanding }> => {
+      const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
+      return this.#wantsOptionalSteps(inbound, u) ? { done: false, u } : { done: true, outcome: await this.#turn(inbound, u) };
+    });
+    if (read.done) return read.outcome;
     const question = english ?? inbound.text;
+    const { hybrid, answerer } = this.#d;
     const ranked = hybrid?.ready ? await hybrid.rank(question) : null;
     const generated = answerer ? await answerer.answer(question, this.#d.understander.retriever.search(question).map((p) => p.doc)) : null;
-    return { ...u, generated, retrieved: ranked ?? u.retrieved };
+    const understanding = { ...read.u, generated, retrieved: ranked ?? read.u.retrieved };
+    return this.#slots(() => this.#turn(inbound, understanding));
+  }
+
+  #wantsOptionalSteps(inbound: StoredInbound, u: Understanding): boolean {
+    const { answerer, hybrid, conversations, staff } = this.#d;
+    if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return false;
+    const conversation = conversations.get(inbound.conversationId);
+    return !(conversation && staff.byPhone(conversation.address));
   }
 
   async #turn(inbound: StoredInbound, understanding: Understanding): Promise<TurnOutcome | null> {

@@ -29,7 +29,9 @@ service.live.subscribe((change) => post({ kind: 'live', change }));
 port.on('message', (m: ToTurnThread) => {
   switch (m.kind) {
     case 'process':
-      service.runner.process(m.conversationId).catch((err: unknown) => logger.error({ err }, 'turn failed; it will run again at restart'));
+      for (const id of m.conversationIds) {
+        service.runner.process(id).catch((err: unknown) => logger.error({ err }, 'turn failed; it will run again at restart'));
+      }
       return;
     case 'kick':
       service.outbox.kick();

@@ -11,7 +11,7 @@ type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
 /** From the HTTP thread to the turn thread. */
 export type ToTurnThread =
   | { kind: 'kick' }
-  | { kind: 'process'; conversationId: number }
+  | { kind: 'process'; conversationIds: number[] }
   | { kind: 'phrasings'; added: AddedPhrasing[] }
   | { kind: 'metrics'; id: number }
   | { kind: 'stop' };
@@ -49,6 +49,7 @@ function startWorker(env: NodeJS.ProcessEnv | undefined): Worker {
 export class TurnThread {
   readonly #o: TurnThreadOptions;
   #worker: Worker | null = null;
+  readonly #toProcess = new Set<number>();
   readonly #metricsWaiting = new Map<number, (m: MetricsJson) => void>();
   #nextId = 1;
   #stopping = false;
@@ -68,7 +69,16 @@ export class TurnThread {
    * the message is in the database and the thread answers every stored, unanswered message when it starts.
    */
   process(conversationId: number): void {
-    this.#worker?.postMessage({ kind: 'process', conversationId } satisfies ToTurnThread);
+    // One note per turn of the event loop, naming each conversation once: under a flood, a note per message
+    // would cost the turn thread more to read than it has time for, and no message would be answered.
+    const first = this.#toProcess.size === 0;
+    this.#toProcess.add(conversationId);
+    if (!first) return;
+    setImmediate(() => {
+      const conversationIds = [...this.#toProcess];
+      this.#toProcess.clear();
+      this.#worker?.postMessage({ kind: 'process', conversationIds } satisfies ToTurnThread);
+    });
   }
 
   /** Something was queued to send (a PA's reply, an alert, a campaign): the outbox on the thread sends it. */

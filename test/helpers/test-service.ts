@@ -43,12 +43,14 @@ export interface TestServiceOptions {
   channel?: Channel;
   clock?: Clock;
   databasePath?: string;
+  /** Content and understanding other than the shared ones (a test that watches what is read). */
+  knowledge?: Knowledge;
 }
 
 export function testService(o: TestServiceOptions = {}): Service & { fake: FakeChannel | undefined } {
   const config: Readonly<Config> = { ...readConfig({ ...o.env }), databasePath: o.databasePath ?? tempDbPath() };
   const channel = o.channel ?? new FakeChannel();
-  const service = createService({ config, clock: o.clock ?? systemClock, logger: pino({ level: 'silent' }), channel, knowledge: sharedKnowledge(), collectProcessMetrics: false });
+  const service = createService({ config, clock: o.clock ?? systemClock, logger: pino({ level: 'silent' }), channel, knowledge: o.knowledge ?? sharedKnowledge(), collectProcessMetrics: false });
   return { ...service, fake: channel instanceof FakeChannel ? channel : undefined };
 }
 

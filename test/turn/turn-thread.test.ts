@@ -86,6 +86,19 @@ describe('turns on their own thread', () => {
     expect(reply.body).toMatch(/council tax/i);
   });
 
+  it('a burst of 300 messages from 30 young people: every message answered once', async () => {
+    const { service, thread, text, sent } = start();
+    await thread.ready;
+    const senders = Array.from({ length: 30 }, (_, i) => `+4477009${String(60_000 + i).padStart(5, '0')}`);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => text(senders[i % 30]!, i % 2 ? 'hiya' : 'do i have to pay council tax')));
+    const unanswered = service.db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE direction = 'in' AND status = 'received'`);
+    await until(() => (unanswered.get() as { n: number }).n === 0);
+    const replies = service.db.prepare(`SELECT COUNT(DISTINCT reply_to) AS answered, COUNT(*) AS queued FROM messages WHERE direction = 'out' AND reply_to IS NOT NULL`).get() as { answered: number; queued: number };
+    expect(replies.answered).toBe(300);
+    await until(() => sent().length >= replies.queued);
+    expect(sent()).toHaveLength(replies.queued);
+  });
+
   it('a message stored while the thread is stopped is answered when a thread starts again', async () => {
     const first = start();
     await first.thread.ready;
