@@ -77,7 +77,8 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
   const perSender = rateLimit({
     windowMs: 60_000,
     limit: d.perSenderPerMinute,
-    standardHeaders: 'draft-8',
+    // Twilio reads only the status, so no RateLimit headers: every message would pay for writing them.
+    standardHeaders: false,
     legacyHeaders: false,
     keyGenerator: (req) => `sender:${String((req.body as Record<string, unknown> | undefined)?.['From'] ?? 'unknown')}`,
     // Screened only once a sender is over the limit, so the common path never pays for the risk screen.
@@ -96,11 +97,11 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
       return;
     }
     const received = await d.accept(parsed.message);
-    const log = d.logger.child({ messageSid: parsed.message.providerId, conversationId: received.conversationId });
+    const ids = { messageSid: parsed.message.providerId, conversationId: received.conversationId };
     if (received.duplicate) {
-      log.info('twilio webhook: duplicate delivery, already stored');
+      d.logger.info(ids, 'twilio webhook: duplicate delivery, already stored');
     } else {
-      log.info({ channel: parsed.message.channel, media: parsed.message.media.length }, 'twilio webhook: message stored');
+      d.logger.info({ ...ids, channel: parsed.message.channel, media: parsed.message.media.length }, 'twilio webhook: message stored');
     }
     ack(res);
   });
