@@ -1,12 +1,16 @@
 /**
  * Webhook throughput on loopback with autocannon: the real service (signature check, rate limit, zod, SQLite
- * insert in WAL, TwiML, with turns running on the understanding thread) beside a bare Express 5 endpoint that
- * parses the same form and returns empty TwiML. Both run as their own processes and get the same stream of
- * distinct, signed messages. The ratio is the figure. Also: time from start to ready, and how fast turns go.
+ * insert in WAL, TwiML, with turns answered on the turn thread) beside a bare Express 5 endpoint that parses the
+ * same form and returns empty TwiML. Both run as their own processes and get the same stream of distinct, signed
+ * messages. The ratio is the figure, measured two ways:
+ * - one core each: the load generator on one core, the server under test (bare, or the whole service, turns
+ *   included) on another, so neither server is measured by how much of the load generator's core it takes;
+ * - shared: every process on every core, as the operating system places them.
+ * Also: time from start to ready, and how many messages were answered during and after the load.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
@@ -48,8 +52,17 @@ async function load(url: string, firstSid: number) {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function bareExpress() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-endpoint.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Where the server under test runs: on its own core (through taskset), or wherever the OS puts it. */
+type Placement = { serverCpu: number | null };
+
+/** A node command, on the server's own core when the placement gives it one. */
+function nodeCommand(placement: Placement, args: string[]): [string, string[]] {
+  return placement.serverCpu === null ? [process.execPath, args] : ['taskset', ['-c', String(placement.serverCpu), process.execPath, ...args]];
+}
+
+async function bareExpress(placement: Placement) {
+  const [command, args] = nodeCommand(placement, ['--import', 'tsx', 'bench/bare-endpoint.ts']);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve) => {
     createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
   });
@@ -68,14 +81,15 @@ async function listeningPort(logFile: string, child: ChildProcess): Promise<numb
   }
 }
 
-export async function webhookFigures(root: string) {
-  const bare = await bareExpress();
+async function measure(root: string, placement: Placement) {
+  const bare = await bareExpress(placement);
 
   const dir = mkdtempSync(join(tmpdir(), 'offerline-bench-'));
   const dbPath = join(dir, 'bench.db');
   const logFile = join(dir, 'offerline.log');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const [command, args] = nodeCommand(placement, ['--import', 'tsx', 'src/main.ts']);
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_PATH: dbPath,
@@ -110,4 +124,33 @@ export async function webhookFigures(root: string) {
       turnsPerSecondAfterLoad: Math.round((later.answered - atEnd.answered) / 5),
     },
   };
+}
+
+/** Pins every thread of this process (the load generator) to the given cores. */
+const pinSelf = (cpus: string) => execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function webhookFigures(root: string) {
+  const cpus = availableParallelism();
+  let oneCoreEach: Awaited<ReturnType<typeof measure>> | { skipped: string };
+  if (cpus >= 2 && hasTaskset()) {
+    pinSelf('0');
+    try {
+      oneCoreEach = await measure(root, { serverCpu: 1 });
+    } finally {
+      pinSelf(`0-${cpus - 1}`);
+    }
+  } else {
+    oneCoreEach = { skipped: cpus < 2 ? 'one core only' : 'taskset is not installed' };
+  }
+  const shared = await measure(root, { serverCpu: null });
+  return { oneCoreEach, shared };
 }
