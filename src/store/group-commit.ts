@@ -29,6 +29,7 @@ export class GroupCommit {
   readonly #commit: (group: Queued[]) => Outcome[];
   /** The connection's own wait for a lock, kept for everything else that writes on it. */
   readonly #busyTimeout: number;
+  readonly #setWait: (wait: boolean) => void;
   #scheduled = false;
   /** A group is waiting for the other connection to let go; later groups wait behind it, to keep the order. */
   #blocked = false;
@@ -36,6 +37,10 @@ export class GroupCommit {
   constructor(db: Db) {
     this.#db = db;
     this.#busyTimeout = Number(db.pragma('busy_timeout', { simple: true }));
+    // Prepared once: db.pragma() would prepare the statement again on every group.
+    const noWait = db.prepare('PRAGMA busy_timeout = 0');
+    const usualWait = db.prepare(`PRAGMA busy_timeout = ${this.#busyTimeout}`);
+    this.#setWait = (wait) => (wait ? usualWait : noWait).run();
     const one = db.transaction((write: () => unknown) => write());
     const all = db.transaction((group: Queued[]): Outcome[] =>
       group.map((q) => {
@@ -78,7 +83,7 @@ export class GroupCommit {
     try {
       // SQLite waits for a lock by sleeping, which would stop this thread (and the HTTP it serves) dead. A group
       // that finds the database taken gives the loop back and tries again a moment later.
-      this.#db.pragma('busy_timeout = 0');
+      this.#setWait(false);
       outcomes = this.#commit(group);
     } catch (err) {
       if (isBusy(err) && Date.now() - firstTry < BUSY_GIVE_UP_MS) {
@@ -95,7 +100,7 @@ export class GroupCommit {
       this.#schedule();
       return;
     } finally {
-      if (this.#db.open) this.#db.pragma(`busy_timeout = ${this.#busyTimeout}`);
+      if (this.#db.open) this.#setWait(true);
     }
     outcomes.forEach((o, i) => (o.ok ? group[i]!.resolve(o.value as never) : group[i]!.reject(o.err)));
     if (this.#queue.length > 0) this.#schedule();
