@@ -23,7 +23,7 @@ const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+44
 /** Our answer to a first message, as `simulate` would give it. */
 function ours(k: Knowledge, text: string) {
   const u = understand(text, 0, k.understander);
-  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
     languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
 }
 
@@ -105,7 +105,7 @@ export function languageFigures(k: Knowledge, dir: string, cld: (text: string) =
     let lang = 0, topics = 0, topicRows = 0, short = 0, detectRight = 0, cldRight = 0;
     for (const r of rows) {
       const u = understand(r.text, 0, k.understander);
-      const d = decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+      const d = decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
         languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
       if (d.language === r.expect.language) lang++;
       if (r.expect.topic !== undefined) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadCatalogue, SYSTEM_KEYS, type Catalogue } from './content/catalogue.js';
 import type { Understander } from './conversation/understand.js';
 import { loadIntents, type IntentSet } from './intents/load-intents.js';
+import { ConceptReader } from './intents/concept-reader.js';
 import { IntentMatcher } from './intents/match-intent.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
@@ -37,6 +38,8 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
       retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
+      person: ConceptReader.fromDirectory(join(root, 'intents', 'person'), ['person']),
+      answers: ConceptReader.fromDirectory(join(root, 'intents', 'answers'), ['yes', 'no', 'cancel']),
       detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),
       languageNames,
       cardKeyword: 'card21',

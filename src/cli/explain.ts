@@ -9,7 +9,7 @@ export function explain(args: string[]): number {
   const u = understand(text, 0, understander);
   const d = decide({
     conversation: { id: 0, contactId: 0, channel: 'sms', address: '', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} },
-    understanding: u, mainMenu: catalogue.menus.main, carrierConfirmsOptOut: false, officeOpen: true,
+    understanding: u, mainMenu: catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
     languages: [...catalogue.languages.keys()], languageScripts: understander.detector.scripts(),
   });
   const lines = [

@@ -28,6 +28,16 @@ const translationSchema = z.object({
   reviewed_by_person: z.boolean().default(false),
   system: z.record(z.string(), z.string()).default({}),
   topics: z.record(z.string(), z.object({ title: z.string().min(1).optional(), short: z.string().min(1), more: z.string().min(1), reviewed_by_person: z.boolean().optional() })).default({}),
+  /** The safety replies of content/safety.yaml, by kind. */
+  safety: z.record(z.string(), z.string().min(1)).default({}),
+});
+
+/** The kinds of safety reply; each category of risk names one (intents/safety/_categories.yaml). */
+export const SAFETY_KINDS = ['suicide', 'medical', 'domestic_abuse', 'sexual_abuse', 'exploitation', 'homeless', 'danger', 'check_in'] as const;
+export type SafetyKind = (typeof SAFETY_KINDS)[number];
+const safetySchema = z.object({
+  replies: z.record(z.enum(SAFETY_KINDS), z.object({ text: z.string().min(1), sources: z.array(z.string().min(1)).min(1) })),
+  reviewed: z.union([z.string(), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
 });
 
 export interface LanguageInfo {
@@ -55,8 +65,12 @@ export interface Catalogue {
   translations: ReadonlyMap<string, ReadonlyMap<string, TopicTranslation>>;
   /** Whether each language's system messages were checked by a fluent person. */
   systemReviewed: ReadonlyMap<string, boolean>;
-  /** System messages by language, then key (greeting, crisis, stop_confirm, ...). */
+  /** System messages by language, then key (greeting, stop_confirm, ...). */
   system: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Safety replies by language (English included), then kind. */
+  safety: ReadonlyMap<string, Readonly<Partial<Record<SafetyKind, string>>>>;
+  /** Where each English safety reply comes from, by kind. */
+  safetySources: Readonly<Partial<Record<SafetyKind, string[]>>>;
   menus: { main: string[]; card: string[]; languages: string[] };
   /** Local contact details for {{placeholders}}; an empty value means unknown. */
   contacts: Readonly<Record<string, string>>;
@@ -72,7 +86,8 @@ export class ContentError extends Error {
 /** The system message keys the service uses; every language file must define them or fall back to English. */
 export const SYSTEM_KEYS = [
   'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
-  'crisis', 'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
+  'crisis_open', 'crisis_closed', 'crisis_unknown', 'check_in_thanks', 'safety_net', 'still_open', 'cancel_ask', 'cancel_done', 'cancel_kept',
+  'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
   'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'not_understood', 'birthday_followup',
 ] as const;
 
@@ -123,6 +138,15 @@ export function loadCatalogue(dir: string): Catalogue {
   if (!english) problems.push('system/en.yaml is missing');
   else for (const key of SYSTEM_KEYS) if (!english[key]) problems.push(`system/en.yaml: "${key}" is missing`);
 
+  const safety = new Map<string, Partial<Record<SafetyKind, string>>>();
+  const safetySources: Partial<Record<SafetyKind, string[]>> = {};
+  const safetyFile = safetySchema.safeParse(readYaml(join(dir, 'safety.yaml'), problems));
+  if (!safetyFile.success) problems.push(...safetyFile.error.issues.map((i) => `safety.yaml: ${i.path.join('.') || '(file)'}: ${i.message}`));
+  else {
+    safety.set('en', Object.fromEntries(Object.entries(safetyFile.data.replies).map(([k, v]) => [k, v.text])));
+    for (const [k, v] of Object.entries(safetyFile.data.replies)) safetySources[k as SafetyKind] = v.sources;
+    for (const kind of SAFETY_KINDS) if (!safetyFile.data.replies[kind]) problems.push(`safety.yaml: the "${kind}" reply is missing`);
+  }
   const languages = new Map<string, LanguageInfo>([['en', { code: 'en', name: 'English', englishName: 'English', direction: 'ltr' }]]);
   const translations = new Map<string, Map<string, TopicTranslation>>();
   const systemReviewed = new Map<string, boolean>([['en', true]]);
@@ -139,6 +163,8 @@ export function loadCatalogue(dir: string): Catalogue {
     languages.set(t.language, { code: t.language, name: t.name, englishName: t.english_name, direction: t.direction });
     system.set(t.language, { ...system.get(t.language), ...t.system });
     systemReviewed.set(t.language, t.reviewed_by_person);
+    safety.set(t.language, t.safety);
+    for (const kind of Object.keys(t.safety)) if (!(SAFETY_KINDS as readonly string[]).includes(kind)) problems.push(`translations/${file}: safety "${kind}" is not a kind of safety reply`);
     const byTopic = new Map<string, TopicTranslation>();
     for (const [id, entry] of Object.entries(t.topics)) {
       byTopic.set(id, { title: entry.title, short: entry.short, more: entry.more, reviewed: entry.reviewed_by_person ?? t.reviewed_by_person });
@@ -175,6 +201,8 @@ export function loadCatalogue(dir: string): Catalogue {
     languages: ordered,
     translations,
     systemReviewed,
+    safety,
+    safetySources,
     system,
     menus: menus.data!,
     contacts: contacts.data ?? {},

@@ -24,7 +24,7 @@ export interface ContentReport {
 }
 
 /** English must stay GSM-7; other scripts are UCS-2 (70 characters a segment), so they get more room. */
-export const LIMITS = { shortSegments: 2, moreSegments: 4, systemSegments: 3, reviewMonths: 12, translatedShort: 4, translatedMore: 7, translatedSystem: 5 } as const;
+export const LIMITS = { shortSegments: 2, moreSegments: 4, systemSegments: 3, safetySegments: 3, reviewMonths: 12, translatedShort: 4, translatedMore: 7, translatedSystem: 5 } as const;
 
 /** Messages for staff, always sent in English; translations need not carry them. */
 const STAFF_ONLY = new Set(['alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown']);
@@ -67,6 +67,12 @@ export function checkContent(cat: Catalogue, intents: IntentSet, requiredIds: re
   }
 
   for (const [key, text] of Object.entries(english)) checkText(`system/en.yaml ${key}`, text, LIMITS.systemSegments);
+  // A safety reply is sent with one line about time: the whole of it, with the longest line, within 3 segments.
+  const timeLines = ['crisis_open', 'crisis_closed', 'crisis_unknown'].map((k) => english[k] ?? '');
+  const longestLine = timeLines.reduce((a, b) => (b.length > a.length ? b : a), '');
+  for (const [kind, text] of Object.entries(cat.safety.get('en') ?? {})) {
+    checkText(`safety.yaml ${kind} (with the time line)`, `${text.trim()}\n${longestLine}`, LIMITS.safetySegments);
+  }
 
   const placeholders = (text: string) => new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1]!));
   /** A translation keeps every {{placeholder}} of the English and adds none; long ones are reported, not refused. */
@@ -94,6 +100,12 @@ export function checkContent(cat: Catalogue, intents: IntentSet, requiredIds: re
     for (const key of youngPersonKeys) {
       if (system[key]) checkTranslated(`translations/${language}.yaml system ${key}`, system[key], english[key]!, LIMITS.translatedSystem);
     }
+    const safety = cat.safety.get(language) ?? {};
+    for (const [kind, text] of Object.entries(safety)) {
+      checkTranslated(`translations/${language}.yaml safety ${kind}`, text, cat.safety.get('en')?.[kind as keyof typeof safety] ?? '', LIMITS.translatedSystem);
+    }
+    const missingSafety = Object.keys(cat.safety.get('en') ?? {}).filter((k) => !(k in safety));
+    if (missingSafety.length > 0) warnings.push(`translations/${language}.yaml (${info.englishName}): no safety ${missingSafety.join(', ')}; English is sent instead`);
     const missingSystem = youngPersonKeys.filter((k) => !system[k]);
     if (missingSystem.length > 0) warnings.push(`translations/${language}.yaml (${info.englishName}): no ${missingSystem.join(', ')}; English is sent instead`);
     const missingTopics = [...cat.topics.keys()].filter((id) => !byTopic.has(id));

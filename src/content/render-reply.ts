@@ -45,6 +45,14 @@ function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
       const note = cat.system.get(language)?.['not_translated'];
       return `${note ? `${note}\n` : ''}${part.part === 'short' ? entry.short : entry.more}`;
     }
+    case 'safety': {
+      const own = cat.safety.get(language)?.[part.reply];
+      if (own !== undefined) return own;
+      const english = cat.safety.get('en')?.[part.reply];
+      if (english === undefined) throw new Error(`safety reply "${part.reply}" is missing`);
+      const note = language === 'en' ? undefined : cat.system.get(language)?.['not_translated'];
+      return note ? `${note}\n${english}` : english;
+    }
     case 'menu':
       return part.options.map((id, i) => `${i + 1} ${menuLabel(cat, language, id)}`).join('\n');
     case 'text':

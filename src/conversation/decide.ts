@@ -1,6 +1,11 @@
 /** @module The pure decision for one turn: what to say, what to remember, whether a person must take over. */
+import type { SafetyKind } from '../content/catalogue.js';
+import type { RiskFinding } from '../safety/screen-risk.js';
 import type { Conversation, ConversationState, Decision, LanguageSource, ReplyPart, ReplyPlan } from './types.js';
 import type { Understanding } from './understand.js';
+
+/** Whether the teams are at work now; 'unknown' when office hours are not configured (never claim either). */
+export type OfficeState = 'open' | 'closed' | 'unknown';
 
 export interface DecideInput {
   conversation: Conversation;
@@ -12,7 +17,7 @@ export interface DecideInput {
   /** On SMS through Twilio, Twilio itself confirms STOP and START; a second confirmation would be refused. */
   carrierConfirmsOptOut: boolean;
   /** Whether the teams are at work now: out of hours the young person is told who to call meanwhile. */
-  officeOpen: boolean;
+  office: OfficeState;
   /** Reply languages in menu order (content/translations plus English first). */
   languages: string[];
   /** The script each language is mostly written in, to tell a real switch from a stray word. */
@@ -31,6 +36,54 @@ interface ReplyLanguage {
 const sys = (key: string): ReplyPart => ({ kind: 'system', key });
 const MISSES_BEFORE_PERSON = 2;
 const plan = (...parts: ReplyPart[]): ReplyPlan => ({ parts });
+/** The line after "I have asked a person": honest about whether the team is at work. */
+const personLine = (office: OfficeState): ReplyPart => sys(office === 'closed' ? 'human_out_of_hours' : 'human');
+const waitingLine = (office: OfficeState): ReplyPart => sys(office === 'closed' ? 'handoff_waiting_out_of_hours' : 'handoff_waiting');
+/** Within office hours a person is asked now; out of hours they may not reply until the next working day. */
+const crisisLine = (office: OfficeState): ReplyPart => sys(`crisis_${office}`);
+/** After a possible risk the team is asked, routinely: "as soon as they can" unless the office is closed. */
+const checkInLine = (office: OfficeState): ReplyPart => sys(office === 'closed' ? 'crisis_closed' : 'crisis_unknown');
+
+/** The safety reply for an urgent finding; a category without a reply of its own gets the general one. */
+function safetyKind(f: RiskFinding): SafetyKind {
+  return f.kind === 'none' || f.kind === 'check_in' ? 'danger' : f.kind;
+}
+
+/** The safety reply at once, and the duty PA alerted now. Nothing about the conversation can prevent it. */
+function crisis(input: DecideInput, kind: SafetyKind, reason: string, why: string[]): TurnDecision {
+  const c = input.conversation;
+  return {
+    intent: 'crisis',
+    topic: null,
+    handoff: 'urgent',
+    handoffReason: reason,
+    replies: [{ parts: [{ kind: 'safety', reply: kind }, crisisLine(input.office)], ignoreOptOut: true }],
+    mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
+    state: { ...c.state, menu: undefined, checkIn: undefined, cancelAsked: undefined },
+    why,
+  };
+}
+
+/**
+ * A possible risk that is not clear: "are you safe right now?" with the 24/7 numbers, and a person asked
+ * (routine). The answer, or more distress while a person is awaited, decides whether it becomes urgent.
+ */
+function checkIn(input: DecideInput, kind: SafetyKind, reason: string, why: string[], before: ReplyPlan[] = []): TurnDecision {
+  const c = input.conversation;
+  return {
+    intent: 'check-in',
+    topic: null,
+    handoff: 'routine',
+    handoffReason: reason,
+    replies: [...before, { parts: [{ kind: 'safety', reply: 'check_in' }, checkInLine(input.office)], ignoreOptOut: true }],
+    mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
+    state: { ...c.state, menu: undefined, checkIn: kind, cancelAsked: undefined },
+    why,
+  };
+}
+
+/** The reply to use if a check-in answered "no": the finding's own kind, else the mental-health one. */
+const checkInKind = (f: RiskFinding | null): SafetyKind => (f && f.kind !== 'none' && f.kind !== 'check_in' ? f.kind : 'suicide');
 
 function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<TurnDecision> = {}): TurnDecision {
   return {
@@ -50,7 +103,8 @@ function offerMenu(intro: string, options: string[], state: ConversationState, w
     intent,
     topic: null,
     handoff: 'none',
-    replies: [plan(sys(intro), { kind: 'menu', options }, sys('menu_prompt'))],
+    // A reply that did not answer always says how to reach a person and, in one line, where to get help now.
+    replies: [plan(sys(intro), { kind: 'menu', options }, sys('menu_prompt'), ...(intro === 'menu' ? [] : [sys('safety_net')]))],
     mode: 'bot',
     state: { ...state, menu: options, misses: intent === 'fallback' ? (state.misses ?? 0) + 1 : state.misses },
     why,
@@ -79,12 +133,24 @@ export function replyLanguage(c: Conversation, u: Understanding, scripts: Readon
 }
 
 /**
+ * A risk message is answered in the language of the words that showed the risk when the detector is not sure
+ * of the language (romanised Arabic, Farsi or Urdu, a script shared by two languages): the finding decides.
+ */
+function riskLanguage(u: Understanding): ReplyLanguage | null {
+  const f = u.risk;
+  if (!f || (f.level !== 'urgent' && f.level !== 'unsure') || f.language === 'en') return null;
+  if (u.language.confident && u.language.code === f.language) return null;
+  if (u.language.confident && u.language.script !== 'latin') return null;
+  return { code: f.language, source: 'detected' };
+}
+
+/**
  * Rules in order; the first that applies decides. Risk comes before everything, opt-out included, because a
  * young person in danger is answered whatever they said before.
  */
 export function decide(input: DecideInput): Decision {
   const { conversation: c, understanding: u } = input;
-  const lang = replyLanguage(c, u, input.languageScripts);
+  const lang = riskLanguage(u) ?? replyLanguage(c, u, input.languageScripts);
   // A language menu answers only the next message.
   const state: ConversationState = u.menuChoice === null ? { ...c.state, languageOffer: undefined } : c.state;
   const d = decideTurn({ ...input, conversation: { ...c, state } }, lang);
@@ -146,16 +212,21 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
 
   if (u.risk?.level === 'urgent') {
-    return {
-      intent: 'crisis',
-      topic: null,
-      handoff: 'urgent',
-      handoffReason: u.risk.category,
-      replies: [{ parts: [sys('crisis')], ignoreOptOut: true }],
-      mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
-      state: { ...state, menu: undefined },
-      why: [`risk: ${u.risk.category} (${u.risk.language} pattern)`],
-    };
+    const concepts = u.risk.concepts.length > 0 ? ` [${u.risk.concepts.join(' + ')}]` : ' [phrase]';
+    return crisis(input, safetyKind(u.risk), u.risk.category, [`risk: ${u.risk.category} (${u.risk.language}${concepts})`]);
+  }
+
+  // The answer to "are you safe right now?": no (or more distress) makes it urgent; yes is thanked.
+  if (state.checkIn && !u.command) {
+    if (u.answer.no || u.risk) {
+      return crisis(input, state.checkIn, 'not safe after a check-in', [`check-in answered ${u.answer.no ? 'no' : `with ${u.risk!.level} words`}`]);
+    }
+    if (u.answer.yes) {
+      return {
+        ...keep, intent: 'check-in.answer', replies: [plan(sys('check_in_thanks'))],
+        state: { ...state, checkIn: undefined }, why: ['check-in answered yes: safe now'],
+      };
+    }
   }
 
   if (u.command === 'stop') {
@@ -177,6 +248,9 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
       why: ['opt-in keyword'],
     };
   }
+  if (c.optedOut && u.risk?.level === 'unsure') {
+    return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`, ['opted out, but a possible risk is always checked']);
+  }
   if (c.optedOut) {
     const routine = u.risk?.level === 'routine';
     return {
@@ -194,20 +268,25 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   const languageTurn = chooseLanguage(input, state);
   if (languageTurn) return languageTurn;
 
-  if (c.mode !== 'bot') {
-    const routine = u.risk?.level === 'routine' && c.handoffLevel === 'none';
-    return {
-      ...keep,
-      intent: 'forwarded',
-      handoff: routine ? 'routine' : 'none',
-      handoffReason: routine ? u.risk!.category : undefined,
-      replies: c.mode === 'waiting' ? [plan(sys(input.officeOpen ? 'handoff_waiting' : 'handoff_waiting_out_of_hours'))] : [],
-      why: [`conversation is ${c.mode}: a person answers, the assistant does not`],
-    };
-  }
+  if (c.mode !== 'bot') return whileWithPerson(input, state);
 
   const match = u.match;
   const top = match.verdict === 'confident' ? match.ranked[0] : undefined;
+
+  // Never downgraded because a topic matched too: the topic is answered, then the check-in.
+  if (u.risk?.level === 'unsure') {
+    const before = top?.kind === 'topic' ? [plan({ kind: 'topic', id: top.content, part: 'short' })] : [];
+    return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`,
+      [`possible risk: ${u.risk.category} (${u.risk.language} [${u.risk.concepts.join(' + ')}])`], before);
+  }
+
+  if (u.person) {
+    return {
+      intent: 'human', topic: null, handoff: 'routine', handoffReason: 'asked for a person',
+      replies: [plan(personLine(input.office))], mode: 'waiting', state: { ...state, menu: undefined },
+      why: [`asked for a person (${u.person.language} [${u.person.concepts.join(' + ')}])`],
+    };
+  }
 
   if (u.risk?.level === 'routine') {
     const replies = top?.kind === 'topic' ? [plan({ kind: 'topic', id: top.content, part: 'short' })] : [];
@@ -216,7 +295,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
       topic: top?.kind === 'topic' ? top.content : null,
       handoff: 'routine',
       handoffReason: u.risk.category,
-      replies: [...replies, plan(sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
+      replies: [...replies, plan(personLine(input.office))],
       mode: 'waiting',
       state: { ...state, menu: undefined, lastTopic: top?.kind === 'topic' ? top.content : state.lastTopic },
       why: [`needs a person today: ${u.risk.category}`],
@@ -280,7 +359,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
           topic: null,
           handoff: 'routine',
           handoffReason: 'asked for a person',
-          replies: [plan(sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
+          replies: [plan(personLine(input.office))],
           mode: 'waiting',
           state: { ...state, menu: undefined },
           why,
@@ -304,6 +383,11 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
     return answerTopic(u.retrieved.entry, state, [`retrieval: ${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})`]);
   }
 
+  // Upset words in a message that was not understood get the check-in, not a menu of topics.
+  if (u.risk?.level === 'distress') {
+    return checkIn(input, 'suicide', 'distress, not understood', [`distress words, nothing understood (${u.risk.concepts.join(' + ')})`]);
+  }
+
   if (match.verdict === 'near') {
     const options = [...new Set(match.ranked.filter((r) => r.kind === 'topic').map((r) => r.content))].slice(0, 3);
     if (options.length > 0) return offerMenu('did_you_mean', options, state, [`near miss: ${match.why}`], 'menu');
@@ -315,11 +399,55 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
       topic: null,
       handoff: 'routine',
       handoffReason: 'not understood twice',
-      replies: [plan(sys('not_understood'), sys(input.officeOpen ? 'human' : 'human_out_of_hours'))],
+      replies: [plan(sys('not_understood'), personLine(input.office))],
       mode: 'waiting',
       state: { ...state, menu: undefined, misses: 0 },
       why: [`not understood twice: ${match.why}`],
     };
   }
   return offerMenu('fallback', input.mainMenu, state, [`not understood: ${match.why}`], 'fallback');
+}
+
+/**
+ * While a person is awaited (or talking with them): the assistant does not take over, but the young person is
+ * not stuck. A clear question is answered with a note that the request stays open; "never mind" asks once
+ * whether to cancel a routine request; a possible risk gets the check-in, and after it any distress is urgent.
+ */
+function whileWithPerson(input: DecideInput, state: ConversationState): TurnDecision {
+  const { conversation: c, understanding: u } = input;
+  const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
+  const waiting = c.mode === 'waiting';
+  if (u.risk?.level === 'unsure' || (u.risk?.level === 'distress' && state.checkIn)) {
+    if (state.checkIn) return crisis(input, state.checkIn, 'more distress after a check-in', [`${u.risk.level} while a person is awaited after a check-in`]);
+    if (waiting) return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`, [`possible risk while waiting: ${u.risk.category}`]);
+  }
+  if (u.risk?.level === 'routine' && c.handoffLevel === 'none') {
+    return { ...keep, intent: 'forwarded', handoff: 'routine', handoffReason: u.risk.category, replies: [], why: [`needs a person today: ${u.risk.category}`] };
+  }
+  if (waiting && c.handoffLevel === 'routine') {
+    if (state.cancelAsked && (u.answer.yes || u.answer.no)) {
+      return u.answer.no
+        ? { ...keep, intent: 'cancel', mode: 'bot', withdrawHandoff: true, replies: [plan(sys('cancel_done'))], state: { ...state, cancelAsked: undefined, checkIn: undefined }, why: ['cancelled the request for a person'] }
+        : { ...keep, intent: 'cancel', replies: [plan(sys('cancel_kept'))], state: { ...state, cancelAsked: undefined }, why: ['kept the request for a person'] };
+    }
+    if (u.answer.cancel && !state.cancelAsked && !state.checkIn) {
+      return { ...keep, intent: 'cancel', replies: [plan(sys('cancel_ask'))], state: { ...state, cancelAsked: true }, why: ['"never mind" while waiting: asked once whether to cancel'] };
+    }
+  }
+  const top = u.match.verdict === 'confident' ? u.match.ranked[0] : undefined;
+  if (waiting && top?.kind === 'topic' && !u.person && !u.risk) {
+    return {
+      ...keep, intent: 'topic', topic: top.content,
+      replies: [plan({ kind: 'topic', id: top.content, part: 'short' }, sys('still_open'))],
+      state: { ...state, lastTopic: top.content, cancelAsked: undefined },
+      why: [`answered while waiting for a person: ${top.intent}`],
+    };
+  }
+  return {
+    ...keep,
+    intent: 'forwarded',
+    replies: waiting ? [plan(waitingLine(input.office))] : [],
+    state: { ...state, cancelAsked: undefined },
+    why: [`conversation is ${c.mode}: a person answers, the assistant does not`],
+  };
 }

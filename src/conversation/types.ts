@@ -1,4 +1,5 @@
 /** @module The core's vocabulary: messages, conversations and decisions, free of HTTP and Twilio. */
+import type { SafetyKind } from '../content/catalogue.js';
 
 export type ChannelKind = 'sms' | 'whatsapp';
 export type Mode = 'bot' | 'waiting' | 'with_pa';
@@ -34,6 +35,13 @@ export interface ConversationState {
   languageOffer?: string[];
   /** Asked once already which of two close languages they read (Dari or Farsi...): not asked again. */
   languageAsked?: boolean;
+  /**
+   * "Are you safe right now?" was asked after a possible risk: the kind of safety reply to send if the answer
+   * is no, or if more distress follows while a person is awaited.
+   */
+  checkIn?: SafetyKind;
+  /** "Do you still want a person?" was asked after "never mind": the next yes or no settles it. */
+  cancelAsked?: boolean;
 }
 
 export type LanguageSource = 'chosen' | 'detected';
@@ -56,12 +64,14 @@ export interface Conversation {
 export type IntentName =
   | 'topic' | 'greeting' | 'thanks' | 'human' | 'crisis' | 'card' | 'more'
   | 'optout.stop' | 'optout.start' | 'help' | 'language' | 'menu' | 'fallback'
-  | 'media' | 'forwarded' | 'silenced' | 'relay';
+  | 'media' | 'forwarded' | 'silenced' | 'relay' | 'check-in' | 'check-in.answer' | 'cancel';
 
 /** One piece of a reply, worded later from content/ (never in code). */
 export type ReplyPart =
   | { kind: 'topic'; id: string; part: 'short' | 'more' }
   | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
+  /** The safety reply for a kind of risk (content/safety.yaml). */
+  | { kind: 'safety'; reply: SafetyKind }
   | { kind: 'menu'; options: string[] }
   /** Text written by the answer model from retrieved passages (already checked against them). */
   | { kind: 'text'; text: string }
@@ -93,4 +103,6 @@ export interface Decision {
   why: string[];
   /** Recorded once on the contact: they came from the 21Plus birthday card. */
   source?: 'card';
+  /** The young person no longer wants the person they asked for: the open routine handoff is withdrawn. */
+  withdrawHandoff?: boolean;
 }

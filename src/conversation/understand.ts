@@ -1,8 +1,9 @@
 /** @module Reads one message: risk first, then whole-message commands, menu numbers, then the intent match. */
+import type { ConceptReader, Reading } from '../intents/concept-reader.js';
 import type { Commands } from '../intents/load-intents.js';
 import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
 import { normaliseText } from '../intents/normalise-text.js';
-import type { RiskFinding, RiskScreen } from '../safety/screen-risk.js';
+import { moreSerious, type RiskFinding, type RiskScreen } from '../safety/screen-risk.js';
 import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
 import type { Bm25Retriever } from '../retrieval/bm25-retriever.js';
 import { retrieveEntry, type Retrieved } from '../retrieval/retrieve-answer.js';
@@ -14,6 +15,10 @@ export interface Understanding {
   empty: boolean;
   hasMedia: boolean;
   risk: RiskFinding | null;
+  /** The message asks for a person (their PA, a call back, "a real person"), in any curated language. */
+  person: Reading | null;
+  /** Short answers to the service's own questions: "are you safe?" and "do you still want a person?". */
+  answer: { yes: boolean; no: boolean; cancel: boolean };
   command: Command | null;
   /** The keyword as typed, normalised ("yes" is START only for someone who has opted out). */
   commandWord: string | null;
@@ -38,6 +43,10 @@ export interface Understanding {
 
 export interface Understander {
   screen: RiskScreen;
+  /** Requests for a person (intents/person). */
+  person: ConceptReader;
+  /** Yes, no and never mind (intents/answers). */
+  answers: ConceptReader;
   matcher: IntentMatcher;
   commands: Commands;
   detector: LanguageDetector;
@@ -57,22 +66,21 @@ function matchWithTranslation(matcher: IntentMatcher, text: string, english: str
   return translated.verdict === 'confident' ? { ...translated, why: `${translated.why} (machine translation)` } : original;
 }
 
-function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding | null {
-  if (!a) return b;
-  if (!b) return a;
-  return b.level === 'urgent' && a.level !== 'urgent' ? b : a;
-}
-
 /** Pure given its inputs: the same text always reads the same way. */
 export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
   const plain = normaliseText(text);
+  const language = deps.detector.detect(text);
+  const prefer = language.confident ? language.code : null;
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
   const spelledOut = deps.matcher.normalise(text);
-  let risk = deps.screen.screen(text);
+  const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
+  let risk = deps.screen.screen(text, prefer);
   // The second screen is only worth its cost when spelling out text-speak changed something.
-  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut));
+  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut, prefer));
   // A machine translation is a second net for risk, never the only one: the original is always screened.
-  if (english) risk = moreSerious(risk, deps.screen.screen(english));
+  if (english) risk = moreSerious(risk, deps.screen.screen(english, prefer));
+  const readings = variants.flatMap((v) => deps.answers.read(v));
+  const person = variants.map((v) => deps.person.read(v)[0]).find((r) => r !== undefined) ?? null;
   let command: Command | null = null;
   for (const name of ['stop', 'start', 'help', 'more', 'language'] as const) {
     if (deps.commands[name].some((w) => normaliseText(w) === plain)) {
@@ -87,12 +95,18 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     empty: plain === '',
     hasMedia: mediaCount > 0,
     risk,
+    person,
+    answer: {
+      yes: readings.some((r) => r.category === 'yes'),
+      no: readings.some((r) => r.category === 'no'),
+      cancel: readings.some((r) => r.category === 'cancel'),
+    },
     command,
     commandWord: command ? plain : null,
     menuChoice: number ? Number(number[0]) : null,
     match,
     topics: deps.matcher.topicsOfClauses(text),
-    language: deps.detector.detect(text),
+    language,
     languageName: deps.languageNames.get(plain) ?? null,
     english,
     fromCard: plain === deps.cardKeyword || plain.startsWith(`${deps.cardKeyword} `),

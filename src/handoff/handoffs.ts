@@ -69,7 +69,8 @@ export class Handoffs {
    */
   request(conversation: Conversation, level: 'routine' | 'urgent', reason: string, now: Date): { outOfHours: boolean } {
     const { handoffs, events, rota } = this.#d;
-    const outOfHours = !rota.isOpen(now);
+    // Only a known closed office delays a routine alert; unknown hours alert at once.
+    const outOfHours = rota.officeState(now) === 'closed';
     const existing = handoffs.open(conversation.id);
     if (existing) {
       if (level === 'urgent' && existing.level === 'routine') {
@@ -222,7 +223,22 @@ export class Handoffs {
 
   #setMode(conversationId: number, mode: 'bot' | 'with_pa', level: 'routine' | 'urgent' | 'none', now: Date): void {
     const c = this.#d.conversations.get(conversationId)!;
-    this.#d.conversations.update(c, { mode, handoffLevel: level, state: c.state, language: c.language, optedOut: c.optedOut }, now);
+    // Back with the assistant, the questions it asked while a person was awaited no longer stand.
+    const state = mode === 'bot' ? { ...c.state, checkIn: undefined, cancelAsked: undefined } : c.state;
+    this.#d.conversations.update(c, { mode, handoffLevel: level, state, language: c.language, optedOut: c.optedOut }, now);
+  }
+
+  /**
+   * The young person no longer needs the routine request they made ("never mind", then no). Call inside the
+   * turn's transaction. An urgent handoff is never withdrawn by the assistant: only a person closes it.
+   */
+  withdraw(conversationId: number, now: Date): boolean {
+    const h = this.#d.handoffs.open(conversationId);
+    if (!h || h.level !== 'routine') return false;
+    this.#d.handoffs.end(h.id, 'closed', null, now);
+    this.#d.events.append({ conversationId, messageId: null, kind: 'handoff.withdrawn', detail: { id: h.id }, at: now });
+    this.#d.live.publish({ conversationId, what: 'ended' });
+    return true;
   }
 
   /** A PA's text from their registered phone: "K7Q2 message" goes to that conversation. */

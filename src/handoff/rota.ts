@@ -30,7 +30,8 @@ const rotaSchema = z.object({
       return false;
     }
   }, 'is not a time zone name such as Europe/London'),
-  office_hours: z.partialRecord(z.enum(WEEKDAYS), hours),
+  /** Leave out (or empty) while the council has not confirmed its hours: the service then never claims open or closed. */
+  office_hours: z.partialRecord(z.enum(WEEKDAYS), hours).nullable().default({}).transform((v) => v ?? {}),
   closed_days: z.array(isoDate).nullable().default([]).transform((v) => v ?? []),
   escalation: z.object({ urgent_after_minutes: z.number().int().min(1).max(240).default(5) }),
   targets: z.object({ urgent: target, routine: target }).default({
@@ -130,15 +131,29 @@ export class Rota {
     return [toMinutes(h.slice(0, 5)), toMinutes(h.slice(6, 11))];
   }
 
-  /** Whether the teams are working at this moment. */
+  /** Whether office hours are configured at all. */
+  get hoursKnown(): boolean {
+    return Object.keys(this.#file.office_hours).length > 0;
+  }
+
+  /** Open or closed now; 'unknown' without configured office hours, so nobody is told something untrue. */
+  officeState(at: Date): 'open' | 'closed' | 'unknown' {
+    return !this.hoursKnown ? 'unknown' : this.isOpen(at) ? 'open' : 'closed';
+  }
+
+  /** Whether the teams are working at this moment (never, when office hours are not configured). */
   isOpen(at: Date): boolean {
     const l = this.#local(at);
     const h = this.#hours(l);
     return h !== null && l.minutes >= h[0] && l.minutes < h[1];
   }
 
-  /** When today's working day ends, or, out of hours, when the next one ends. */
+  /**
+   * When today's working day ends, or, out of hours, when the next one ends. Without office hours, a fixed
+   * eight hours on, so a routine handoff nobody claimed still reaches the next person.
+   */
   endOfWorkingDay(at: Date): Date {
+    if (!this.hoursKnown) return new Date(at.getTime() + 8 * 60 * 60_000);
     const start = this.isOpen(at) ? at : this.nextOpening(at);
     const l = this.#local(start);
     const [, close] = this.#hours(l)!;

@@ -4,29 +4,60 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { normaliseText } from '../intents/normalise-text.js';
+import { ConceptRules, conceptsSchema, ruleSchema, type RuleMatch } from './concept-rules.js';
+
+/**
+ * urgent: risk to life or safety now. unsure: a possible risk signal that is not clear (a check-in and a person).
+ * routine: needs a person today. distress: upset words only, which matter when nothing else is understood.
+ * info: the risk words are used for study or information, which settles an unsure reading as none.
+ */
+export const RISK_LEVELS = ['urgent', 'unsure', 'routine', 'distress', 'info'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+/** The reply a finding gets: each kind of risk has its own safety reply in content/safety.yaml. */
+export const RISK_KINDS = ['suicide', 'medical', 'domestic_abuse', 'sexual_abuse', 'exploitation', 'homeless', 'danger', 'check_in', 'none'] as const;
+export type RiskKind = (typeof RISK_KINDS)[number];
 
 const categoriesSchema = z.object({
-  categories: z.array(z.object({ id: z.string().min(1), level: z.enum(['urgent', 'routine']), about: z.string().default('') })).min(1),
+  categories: z.array(z.object({
+    id: z.string().min(1),
+    level: z.enum(RISK_LEVELS),
+    kind: z.enum(RISK_KINDS).default('none'),
+    /** Names the self and an act (suicide, self-harm, overdose): no harmless phrase may cancel it. */
+    firm: z.boolean().default(false),
+    about: z.string().default(''),
+  })).min(1),
 });
 
 const languageSchema = z.object({
   language: z.string().min(2),
-  patterns: z.record(z.string(), z.array(z.string()).nullable().transform((v) => v ?? [])),
+  patterns: z.record(z.string(), z.array(z.string()).nullable().transform((v) => v ?? [])).default({}),
+  concepts: conceptsSchema.default({}),
+  rules: z.array(ruleSchema.extend({ level: z.enum(RISK_LEVELS).optional() })).nullable().default([]).transform((v) => v ?? []),
   benign: z.array(z.string()).nullable().default([]).transform((v) => v ?? []),
 });
 
-export type RiskLevel = 'urgent' | 'routine';
+const sharedSchema = z.object({
+  /** Emoji read as words before normalising ("💊" → "xpill"), so rules can use them. */
+  emoji: z.record(z.string(), z.string().regex(/^x[a-z]+$/)).default({}),
+  concepts: conceptsSchema.default({}),
+});
 
 export interface RiskFinding {
   level: RiskLevel;
   category: string;
-  /** The language whose pattern matched (a hint for the reply language, never a reason to skip a finding). */
+  kind: RiskKind;
+  /** The language whose phrase or rule matched: the reply language when the detector is unsure. */
   language: string;
+  /** The concepts that fired (empty for a fixed phrase), for `explain` and the console. */
+  concepts: string[];
 }
 
+type Category = z.infer<typeof categoriesSchema>['categories'][number];
+
 export interface RiskLexicon {
-  categories: Array<{ id: string; level: RiskLevel }>;
+  categories: Category[];
   languages: Array<z.infer<typeof languageSchema>>;
+  shared: z.infer<typeof sharedSchema>;
 }
 
 type Script = 'latin' | 'arabic' | 'ethiopic';
@@ -36,15 +67,15 @@ const ETHIOPIC = /\p{Script=Ethiopic}/u;
 const scriptOf = (source: string): Script => (ARABIC.test(source) ? 'arabic' : ETHIOPIC.test(source) ? 'ethiopic' : 'latin');
 
 interface CompiledPattern {
-  category: string;
-  level: RiskLevel;
+  category: Category;
   language: string;
   regex: RegExp;
 }
 
-/** Reads intents/safety/: `_categories.yaml` and one `<language>.yaml` of phrases per language. */
+/** Reads intents/safety/: `_categories.yaml`, `_shared.yaml` and one `<language>.yaml` per language. */
 export function loadRiskLexicon(dir: string): RiskLexicon {
   const categories = categoriesSchema.parse(parse(readFileSync(join(dir, '_categories.yaml'), 'utf8'))).categories;
+  const shared = sharedSchema.parse(parse(readFileSync(join(dir, '_shared.yaml'), 'utf8')));
   const languages = readdirSync(dir)
     .filter((f) => f.endsWith('.yaml') && !f.startsWith('_'))
     .sort()
@@ -53,26 +84,35 @@ export function loadRiskLexicon(dir: string): RiskLexicon {
       if (!parsed.success) throw new Error(`intents/safety/${f}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
       return parsed.data;
     });
-  return { categories, languages };
+  return { categories, languages, shared };
+}
+
+const RANK: Record<RiskLevel, number> = { urgent: 4, unsure: 3, routine: 2, distress: 1, info: 0 };
+
+/** The more serious of two findings (the first when equal). */
+export function moreSerious(a: RiskFinding | null, b: RiskFinding | null): RiskFinding | null {
+  if (!a) return b;
+  if (!b) return a;
+  return RANK[b.level] > RANK[a.level] ? b : a;
 }
 
 /**
- * Compiled risk lexicon. Urgent wins over routine; a pattern's hit is dropped only when it lies wholly inside
- * a benign phrase ("the gym is killing me"), so one harmless phrase cannot hide a real risk elsewhere.
- * Every language's patterns run on every message: a risk is caught whatever language it is written in.
+ * Compiled risk lexicon: fixed phrases and concept rules, in every language, on every message (a risk is caught
+ * whatever language it is written in). A harmless phrase ("the gym is killing me") drops a hit lying wholly
+ * inside it, except in a firm category: nothing harmless cancels a finding that names the self and an act.
+ * Study or information wording ("for my essay on county lines") settles only unsure and distress readings.
  */
 export class RiskScreen {
-  readonly #patterns: CompiledPattern[] = [];
+  readonly #categories = new Map<string, Category>();
   readonly #benign: RegExp[] = [];
-  /**
-   * One alternation per language and level: most messages show no risk, and one combined test per group
-   * settles that in a fraction of the time of ~1,300 separate patterns. Only a group that matches is then
-   * examined pattern by pattern (for the category and the benign check).
-   */
-  readonly #groups: Array<{ level: RiskLevel; script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
+  readonly #emoji: RegExp | null;
+  readonly #emojiWords: ReadonlyMap<string, string>;
+  readonly #rules: Array<{ script: Script; rules: ConceptRules }> = [];
+  /** One alternation per language and script: most messages show no risk, and one test settles that. */
+  readonly #groups: Array<{ script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
 
   constructor(lexicon: RiskLexicon) {
-    const levels = new Map(lexicon.categories.map((c) => [c.id, c.level]));
+    for (const c of lexicon.categories) this.#categories.set(c.id, c);
     const problems: string[] = [];
     const compile = (src: string, where: string): RegExp | undefined => {
       try {
@@ -82,48 +122,66 @@ export class RiskScreen {
         return undefined;
       }
     };
+    const patterns: CompiledPattern[] = [];
     for (const lang of lexicon.languages) {
-      for (const [category, list] of Object.entries(lang.patterns)) {
-        const level = levels.get(category);
-        if (!level) {
-          problems.push(`${lang.language}.yaml: "${category}" is not a category in _categories.yaml`);
+      for (const [id, list] of Object.entries(lang.patterns)) {
+        const category = this.#categories.get(id);
+        if (!category) {
+          problems.push(`${lang.language}.yaml: "${id}" is not a category in _categories.yaml`);
           continue;
         }
         for (const src of list) {
-          const regex = compile(src, `${lang.language}/${category}`);
-          if (regex) this.#patterns.push({ category, level, language: lang.language, regex });
+          const regex = compile(src, `${lang.language}/${id}`);
+          if (regex) patterns.push({ category, language: lang.language, regex });
         }
       }
       for (const src of lang.benign) {
         const regex = compile(src, `${lang.language}/benign`);
         if (regex) this.#benign.push(regex);
       }
+      for (const r of lang.rules) if (!this.#categories.has(r.category)) problems.push(`${lang.language}.yaml: rule category "${r.category}" is not in _categories.yaml`);
+      if (lang.rules.length > 0) {
+        const rules = lang.rules.map((r) => ({ ...r, level: r.level ?? this.#categories.get(r.category)?.level ?? 'urgent' }));
+        try {
+          const compiled = new ConceptRules({ language: lang.language, concepts: lang.concepts, rules }, lexicon.shared.concepts);
+          const script = scriptOf(Object.values(lang.concepts).flat().join(' '));
+          this.#rules.push({ script: script === 'latin' ? 'latin' : script, rules: compiled });
+        } catch (err) {
+          problems.push((err as Error).message);
+        }
+      }
     }
-    // Urgent patterns first, so the first urgent hit can end the scan.
-    this.#patterns.sort((a, b) => (a.level === b.level ? 0 : a.level === 'urgent' ? -1 : 1));
     if (problems.length > 0) throw new Error(`Risk patterns are not valid:\n  - ${problems.join('\n  - ')}`);
-    // Grouped by level, language and the script a pattern is written in: a pattern in Arabic letters cannot
-    // match a message with none, so most groups are skipped for most messages.
     const byGroup = new Map<string, CompiledPattern[]>();
-    for (const p of this.#patterns) {
-      const key = `${p.level}/${p.language}/${scriptOf(p.regex.source)}`;
+    for (const p of patterns) {
+      const key = `${p.language}/${scriptOf(p.regex.source)}`;
       byGroup.set(key, [...(byGroup.get(key) ?? []), p]);
     }
-    for (const patterns of byGroup.values()) {
-      this.#groups.push({
-        level: patterns[0]!.level, script: scriptOf(patterns[0]!.regex.source),
-        any: new RegExp(patterns.map((p) => `(?:${p.regex.source})`).join('|'), 'iu'), patterns,
-      });
+    for (const group of byGroup.values()) {
+      this.#groups.push({ script: scriptOf(group[0]!.regex.source), any: new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), 'iu'), patterns: group });
     }
+    this.#emojiWords = new Map(Object.entries(lexicon.shared.emoji).map(([e, w]) => [e.replace(/\uFE0F/g, ''), w]));
+    const keys = [...this.#emojiWords.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.#emoji = keys.length > 0 ? new RegExp(keys.join('|'), 'gu') : null;
   }
 
   static fromDirectory(dir: string): RiskScreen {
     return new RiskScreen(loadRiskLexicon(dir));
   }
 
-  /** The most serious finding in the text, or null when it shows no risk. */
-  screen(text: string): RiskFinding | null {
-    const t = ` ${normaliseText(text)} `;
+  /** Emoji as words, then the shared normalisation (lower case, no punctuation). */
+  prepare(text: string): string {
+    const withEmoji = this.#emoji ? text.replace(this.#emoji, (e) => ` ${this.#emojiWords.get(e)} `) : text;
+    return normaliseText(withEmoji);
+  }
+
+  /**
+   * The most serious finding in the text, or null when it shows no risk. Between findings as serious, one in
+   * `prefer` (the language the message seems to be written in) wins, then English: it decides the reply language.
+   * Every group is read, since a later language or rule may find something as serious but more specific.
+   */
+  screen(text: string, prefer: string | null = null): RiskFinding | null {
+    const t = ` ${this.prepare(text)} `;
     if (t.trim() === '') return null;
     let benignSpans: Array<[number, number]> | null = null;
     const isBenign = (start: number, end: number): boolean => {
@@ -131,20 +189,58 @@ export class RiskScreen {
       return benignSpans.some(([bs, be]) => bs <= start && end <= be);
     };
     const present = { latin: true, arabic: ARABIC.test(t), ethiopic: ETHIOPIC.test(t) };
-    let routine: RiskFinding | null = null;
+    let best = null as RiskFinding | null;
+    let info = false;
+    const consider = (category: Category, language: string, concepts: string[]): void => {
+      if (category.level === 'info') {
+        info = true;
+        return;
+      }
+      const found: RiskFinding = { level: category.level, category: category.id, kind: category.kind, language, concepts };
+      // A more specific kind of reply (domestic abuse rather than general danger) wins a tie.
+      const weight = (f: RiskFinding): number =>
+        RANK[f.level] * 8 + (f.language === prefer ? 4 : f.language === 'en' ? 2 : 0) + (f.kind === 'danger' ? 0 : 1);
+      if (best === null || weight(found) > weight(best)) best = found;
+    };
     for (const group of this.#groups) {
-      if (routine && group.level === 'routine') break;
       if (!present[group.script] || !group.any.test(t)) continue;
       for (const p of group.patterns) {
+        if (best !== null && RANK[best.level] > RANK[p.category.level]) continue;
         for (const m of t.matchAll(p.regex)) {
-          if (isBenign(m.index, m.index + m[0].length)) continue;
-          const finding = { level: p.level, category: p.category, language: p.language };
-          if (p.level === 'urgent') return finding;
-          routine ??= finding;
+          if (!p.category.firm && isBenign(m.index, m.index + m[0].length)) continue;
+          consider(p.category, p.language, []);
           break;
         }
       }
     }
-    return routine;
+    const trimmed = t.trim();
+    // Word positions in the trimmed text, turned into character offsets of `t` for the harmless-phrase check.
+    let wordStarts: number[] | null = null;
+    const charSpan = (span: [number, number]): [number, number] => {
+      wordStarts ??= [...t.matchAll(/\S+/g)].map((m) => m.index);
+      const ends = [...t.matchAll(/\S+/g)].map((m) => m.index + m[0].length);
+      return [wordStarts[span[0]] ?? 0, ends[span[1]] ?? t.length];
+    };
+    for (const { script, rules } of this.#rules) {
+      if (!present[script]) continue;
+      for (const m of rules.matches(trimmed)) {
+        const category = this.#categories.get(m.category)!;
+        const level = m.level as RiskLevel;
+        if (!category.firm && isBenign(...charSpan(m.span))) continue;
+        consider({ ...category, level }, m.language, m.concepts);
+      }
+    }
+    const found: RiskFinding | null = best;
+    // Study or information wording settles a reading that was only unsure (or only upset words).
+    if (found && info && (found.level === 'unsure' || found.level === 'distress')) return null;
+    return found;
+  }
+
+  /** Whether a finding is a risk to life or safety that needs a person (everything above distress). */
+  static isRisk(f: RiskFinding | null): boolean {
+    return f !== null && (f.level === 'urgent' || f.level === 'unsure' || f.level === 'routine');
   }
 }
+
+/** Match details for tests and `explain`. */
+export type { RuleMatch };

@@ -154,7 +154,10 @@ export class TurnRunner {
     } catch {
       urgent = true; // cannot tell: treat as the safer case
     }
-    const text = catalogue.system.get('en')?.[urgent ? 'crisis' : 'error'] ?? '';
+    // Rendered without the turn's own steps, which just failed: the general safety reply, honest about time.
+    const text = urgent
+      ? renderReply({ parts: [{ kind: 'safety', reply: 'suicide' }, { kind: 'system', key: 'crisis_unknown' }] }, catalogue, 'en')
+      : catalogue.system.get('en')?.['error'] ?? '';
     db.transaction(() => {
       if (!messages.markFailedTurn(inbound.id, now)) return;
       if (text) {
@@ -250,7 +253,7 @@ export class TurnRunner {
       mainMenu: catalogue.menus.main,
       cardMenu: catalogue.menus.card,
       carrierConfirmsOptOut: channel.confirmsOptOut(conversation.channel),
-      officeOpen: this.#d.rota.isOpen(now),
+      office: this.#d.rota.officeState(now),
       languages: [...catalogue.languages.keys()],
       languageScripts: understander.detector.scripts(),
     });
@@ -260,7 +263,7 @@ export class TurnRunner {
       .filter((r) => r.text.trim() !== '')
       .map((r) => ({ ...r, segments: countSegments(r.text) }));
     const optedOut = decision.optOut === 'stop' ? true : decision.optOut === 'start' ? false : conversation.optedOut;
-    const level = decision.handoff === 'urgent' || conversation.handoffLevel === 'urgent'
+    const level = decision.withdrawHandoff ? 'none' : decision.handoff === 'urgent' || conversation.handoffLevel === 'urgent'
       ? 'urgent'
       : decision.handoff === 'routine' || conversation.handoffLevel === 'routine' ? 'routine' : 'none';
 
@@ -290,6 +293,7 @@ export class TurnRunner {
           events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
         }
       }
+      if (decision.withdrawHandoff) this.#d.handoffs.withdraw(conversation.id, now);
       if (decision.source && conversations.setSource(conversation.contactId, decision.source)) {
         events.append({ conversationId: conversation.id, messageId: inbound.id, kind: `source.${decision.source}`, detail: {}, at: now });
       }

@@ -104,12 +104,16 @@ describe('a routine handoff', () => {
     expect(sentTo(channel, DUTY_21PLUS)).toHaveLength(1);
   });
 
-  it('while waiting, the assistant answers no questions but an urgent message makes it urgent and alerts again', async () => {
+  it('while waiting, a clear question is answered with the request kept open, anything else is passed on, and an urgent message makes it urgent and alerts again', async () => {
     const { s, channel } = start(TUESDAY_10AM);
     await converse(s, YOUNG_PERSON, 'sms', 'can someone ring me');
     const q = await converse(s, YOUNG_PERSON, 'sms', 'do i have to pay council tax');
-    expect(q!.decision.intent).toBe('forwarded');
-    expect(q!.replies[0]).toMatch(/passed this on/);
+    expect(q!.decision.intent).toBe('topic');
+    expect(q!.replies[0]).toMatch(/still open/);
+    expect(s.conversations.get(q!.conversationId)!.mode).toBe('waiting');
+    const p = await converse(s, YOUNG_PERSON, 'sms', 'ok thanks, its about my rent really');
+    expect(p!.decision.intent).toBe('forwarded');
+    expect(p!.replies[0]).toMatch(/passed this on/);
     const r = await converse(s, YOUNG_PERSON, 'sms', 'actually i cant do this anymore');
     await settle(s);
     expect(r!.decision.handoff).toBe('urgent');

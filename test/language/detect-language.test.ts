@@ -15,7 +15,7 @@ function conversation(language: string | null, languageSource: 'chosen' | 'detec
 const replyIn = (c: Conversation, text: string) =>
   decide({
     conversation: c, understanding: understand(text, 0, understander), mainMenu: catalogue.menus.main, carrierConfirmsOptOut: false,
-    officeOpen: true, languages: [...catalogue.languages.keys()], languageScripts: detector.scripts(),
+    office: 'open', languages: [...catalogue.languages.keys()], languageScripts: detector.scripts(),
   });
 
 describe('detecting the language of a short text', () => {

@@ -27,15 +27,17 @@ describe('BM25 retriever over the content', () => {
 });
 
 describe('the ladder', () => {
-  it('an intent match answers first; nothing at all gets the honest "can\'t help" menu with a person offered', async () => {
+  it('an intent match answers first; nothing at all gets the honest "not sure I understood" menu with a person and help now offered', async () => {
     const service = testService();
     try {
       const known = await converse(service, '+447700900841', 'sms', 'do i have to pay council tax');
       expect(known!.decision.why[0]).toMatch(/^council-tax:/);
       const nothing = await converse(service, '+447700900842', 'sms', 'who won the football');
       expect(nothing!.decision.intent).toBe('fallback');
-      expect(nothing!.replies[0]).toMatch(/can't help with that/);
+      expect(nothing!.replies[0]).toMatch(/not sure I understood/);
       expect(nothing!.replies[0]).toMatch(/PERSON/);
+      expect(nothing!.replies[0]).toMatch(/999/);
+      expect(nothing!.replies[0]).not.toMatch(/sorry/i);
     } finally {
       await service.outbox.stop();
       service.db.close();

@@ -19,7 +19,7 @@ interface Script {
     send: string;
     media?: number;
     expect: {
-      intent?: string; topic?: string; handoff?: string; reply?: string; replyAll?: string[]; replies?: number; language?: string; optedOut?: boolean;
+      intent?: string; topic?: string; handoff?: string; reply?: string; replyAll?: string[]; replyNone?: string[]; replies?: number; language?: string; optedOut?: boolean;
       mode?: string; level?: string; topicFromMenu?: number; replySameTopic?: boolean; sentEvenIfOptedOut?: boolean;
     };
   }>;
@@ -63,6 +63,7 @@ describe.each(scripts)('%s', (_file, script) => {
         if (e.handoff) expect(o!.decision.handoff, where).toBe(e.handoff);
         if (e.reply) expect(reply, where).toContain(e.reply);
         for (const part of e.replyAll ?? []) expect(reply.toLowerCase(), where).toContain(part.toLowerCase());
+        for (const part of e.replyNone ?? []) expect(reply.toLowerCase(), where).not.toContain(part.toLowerCase());
         if (e.replies !== undefined) {
           expect(o!.replies, where).toHaveLength(e.replies);
           expect(channel.sent.length - sentBefore, `${where}: sent`).toBe(e.replies);

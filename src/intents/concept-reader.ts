@@ -1,0 +1,55 @@
+/** @module Reads short meanings in any curated language with concept rules: a request for a person, yes, no, never mind. */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { ConceptRules, conceptsSchema, ruleSchema } from '../safety/concept-rules.js';
+import { normaliseText } from './normalise-text.js';
+
+export interface Reading {
+  category: string;
+  /** The language whose rule matched. */
+  language: string;
+  /** The concepts that fired, for `explain`. */
+  concepts: string[];
+}
+
+/**
+ * One folder of `<language>.yaml` files (intents/person, intents/answers), each with concepts and rules whose
+ * categories are among `categories`. Every language's rules run on every message.
+ */
+export class ConceptReader {
+  readonly #rules: ConceptRules[];
+
+  constructor(files: Array<{ language: string; concepts: Record<string, string[]>; rules: Array<z.infer<typeof ruleSchema>> }>) {
+    this.#rules = files.map((f) => new ConceptRules(f));
+  }
+
+  static fromDirectory(dir: string, categories: readonly [string, ...string[]]): ConceptReader {
+    const fileSchema = z.object({
+      language: z.string().min(2),
+      concepts: conceptsSchema,
+      rules: z.array(ruleSchema.extend({ category: z.enum(categories), level: z.string().default('none') })).min(1),
+    });
+    return new ConceptReader(
+      readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
+        const parsed = fileSchema.safeParse(parse(readFileSync(join(dir, f), 'utf8')));
+        if (!parsed.success) throw new Error(`${dir}/${f}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+        return parsed.data;
+      }),
+    );
+  }
+
+  /** Every category found in the text, once each, in the order the languages are read. */
+  read(text: string): Reading[] {
+    const t = normaliseText(text);
+    if (t === '') return [];
+    const found = new Map<string, Reading>();
+    for (const rules of this.#rules) {
+      for (const m of rules.matches(t)) {
+        if (!found.has(m.category)) found.set(m.category, { category: m.category, language: m.language, concepts: m.concepts });
+      }
+    }
+    return [...found.values()];
+  }
+}
