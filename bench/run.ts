@@ -9,6 +9,7 @@ import { systemClock } from '../src/lib/clock.js';
 import { projectRoot } from '../src/lib/project-root.js';
 import { createService } from '../src/service.js';
 import { loadKnowledge } from '../src/knowledge.js';
+import { describeSafety, readSafetyCases, safetyFigures } from './safety-figures.js';
 import { languageFigures, understandingFigures } from './understanding.js';
 import { cldDetect } from '../src/language/cld-detector.js';
 import { webhookFigures } from './webhook-throughput.js';
@@ -103,13 +104,18 @@ async function main(): Promise<void> {
   const perLanguageSegments = checkContent(knowledge.catalogue, intents, [], new Date()).languages.map((l) => ({
     language: l.language, shortSegmentsMean: l.shortSegmentsMean, shortSegmentsMax: l.shortSegmentsMax,
   }));
+  // Safety on messages written without reading intents/: the held-out set (never tuned against) and the
+  // development set (whose misses taught the concepts), reported side by side.
+  const safety = Object.fromEntries((['safety', 'safety-dev'] as const).map((set) => [set, safetyFigures(knowledge, readSafetyCases(join(root, 'test', 'fixtures', 'holdout', set)))]));
+  console.log('\nSafety (test/fixtures/holdout): urgent recall, false alarms, requests for a person');
+  for (const [set, f] of Object.entries(safety)) console.log(describeSafety(set === 'safety' ? 'held-out' : 'development', { ...f, missed: [] }).join('\n'));
   console.log('\nSMS segments of English answers');
   console.table(segments);
   console.log('\nLanguages (test/fixtures/languages): reply language, topics, detection on <= 6 words beside CLD2 alone');
   console.table(languages);
   console.log('\nSMS segments of short answers per language (UCS-2 for non-Latin scripts)');
   console.table(perLanguageSegments);
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, webhook, understanding, segments, languages, perLanguageSegments }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, webhook, understanding, safety, segments, languages, perLanguageSegments }, null, 2)}\n`);
 }
 
 void main();

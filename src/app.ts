@@ -38,7 +38,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
   app.use(
     consoleRoutes({
       db: s.db, staff: s.staff, handoffStore: s.handoffStore, handoffs: s.handoffs, conversations: s.conversations, messages: s.messages,
-      live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
+      events: s.events, live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
       trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
       contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
       onPhrasingAdded: () => s.usePhrasings(s.contentChanges.phrasings()), targets: s.rota.targets,

@@ -44,6 +44,9 @@ const crisisLine = (office: OfficeState): ReplyPart => sys(`crisis_${office}`);
 /** After a possible risk the team is asked, routinely: "as soon as they can" unless the office is closed. */
 const checkInLine = (office: OfficeState): ReplyPart => sys(office === 'closed' ? 'crisis_closed' : 'crisis_unknown');
 
+/** "suicide (en: want + die)": what the PA sees about why the screen raised it. */
+export const signalsOf = (f: RiskFinding): string => `${f.category} (${f.language}: ${f.concepts.length > 0 ? f.concepts.join(' + ') : 'fixed phrase'})`;
+
 /** The safety reply for an urgent finding; a category without a reply of its own gets the general one. */
 function safetyKind(f: RiskFinding): SafetyKind {
   return f.kind === 'none' || f.kind === 'check_in' ? 'danger' : f.kind;
@@ -52,11 +55,13 @@ function safetyKind(f: RiskFinding): SafetyKind {
 /** The safety reply at once, and the duty PA alerted now. Nothing about the conversation can prevent it. */
 function crisis(input: DecideInput, kind: SafetyKind, reason: string, why: string[]): TurnDecision {
   const c = input.conversation;
+  const f = input.understanding.risk;
   return {
     intent: 'crisis',
     topic: null,
     handoff: 'urgent',
     handoffReason: reason,
+    handoffSignals: f ? signalsOf(f) : reason,
     replies: [{ parts: [{ kind: 'safety', reply: kind }, crisisLine(input.office)], ignoreOptOut: true }],
     mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
     state: { ...c.state, menu: undefined, checkIn: undefined, cancelAsked: undefined },
@@ -70,11 +75,13 @@ function crisis(input: DecideInput, kind: SafetyKind, reason: string, why: strin
  */
 function checkIn(input: DecideInput, kind: SafetyKind, reason: string, why: string[], before: ReplyPlan[] = []): TurnDecision {
   const c = input.conversation;
+  const f = input.understanding.risk;
   return {
     intent: 'check-in',
     topic: null,
     handoff: 'routine',
     handoffReason: reason,
+    handoffSignals: f ? signalsOf(f) : reason,
     replies: [...before, { parts: [{ kind: 'safety', reply: 'check_in' }, checkInLine(input.office)], ignoreOptOut: true }],
     mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
     state: { ...c.state, menu: undefined, checkIn: kind, cancelAsked: undefined },
@@ -212,8 +219,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
 
   if (u.risk?.level === 'urgent') {
-    const concepts = u.risk.concepts.length > 0 ? ` [${u.risk.concepts.join(' + ')}]` : ' [phrase]';
-    return crisis(input, safetyKind(u.risk), u.risk.category, [`risk: ${u.risk.category} (${u.risk.language}${concepts})`]);
+    return crisis(input, safetyKind(u.risk), u.risk.category, [`risk: ${signalsOf(u.risk)}`]);
   }
 
   // The answer to "are you safe right now?": no (or more distress) makes it urgent; yes is thanked.
@@ -277,7 +283,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   if (u.risk?.level === 'unsure') {
     const before = top?.kind === 'topic' ? [plan({ kind: 'topic', id: top.content, part: 'short' })] : [];
     return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`,
-      [`possible risk: ${u.risk.category} (${u.risk.language} [${u.risk.concepts.join(' + ')}])`], before);
+      [`possible risk: ${signalsOf(u.risk)}`], before);
   }
 
   if (u.person) {

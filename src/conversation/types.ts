@@ -95,6 +95,8 @@ export interface Decision {
   handoff: HandoffLevel;
   /** The trigger recorded for the PA (risk category, "asked for a person", ...). */
   handoffReason?: string;
+  /** What the screen found, shown to the PA: the category, the finding's language and the concepts that fired. */
+  handoffSignals?: string;
   replies: ReplyPlan[];
   optOut?: 'stop' | 'start';
   mode: Mode;

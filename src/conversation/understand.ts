@@ -66,6 +66,17 @@ function matchWithTranslation(matcher: IntentMatcher, text: string, english: str
   return translated.verdict === 'confident' ? { ...translated, why: `${translated.why} (machine translation)` } : original;
 }
 
+/**
+ * Words of one Latin-script language can be ordinary words of another ("me" is Albanian for "with"). When the
+ * message is confidently in a language and only another language's rules (not English, which young people
+ * mix into every language) call it urgent, it is read as unsure: a check-in and a person, never nothing.
+ */
+function foreignWords(risk: RiskFinding | null, language: LanguageGuess): RiskFinding | null {
+  if (risk?.level !== 'urgent' || !language.confident || !language.code || language.script !== 'latin') return risk;
+  if (risk.language === language.code || risk.language === 'en') return risk;
+  return { ...risk, level: 'unsure' };
+}
+
 /** Pure given its inputs: the same text always reads the same way. */
 export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
   const plain = normaliseText(text);
@@ -75,11 +86,14 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   const spelledOut = deps.matcher.normalise(text);
   const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
   let risk = deps.screen.screen(text, prefer);
-  // The second screen is only worth its cost when spelling out text-speak changed something.
-  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut, prefer));
+  // The second screen is only worth its cost when spelling out text-speak changed something; the spelling map
+  // is English text-speak, so English rules read it.
+  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut, prefer, 'en'));
   // A machine translation is a second net for risk, never the only one: the original is always screened.
-  if (english) risk = moreSerious(risk, deps.screen.screen(english, prefer));
-  const readings = variants.flatMap((v) => deps.answers.read(v));
+  if (english) risk = moreSerious(risk, deps.screen.screen(english, prefer, 'en'));
+  risk = foreignWords(risk, language);
+  // Answers to the service's own questions are short; a long message is never read as one.
+  const readings = plain.split(' ').length <= 12 ? variants.flatMap((v) => deps.answers.read(v)) : [];
   const person = variants.map((v) => deps.person.read(v)[0]).find((r) => r !== undefined) ?? null;
   let command: Command | null = null;
   for (const name of ['stop', 'start', 'help', 'more', 'language'] as const) {

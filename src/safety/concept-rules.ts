@@ -52,7 +52,8 @@ export function conceptSource(terms: string[]): string {
   const latin: string[] = [];
   const other: string[] = [];
   for (const term of terms) {
-    const prefix = term.endsWith('*');
+    // A trailing * after a letter means "any ending"; after \w, ) or ] it is the expression's own repeat.
+    const prefix = term.endsWith("*") && /[\p{L}\p{M}]\??$/u.test(term.slice(0, -1));
     const body = prefix ? term.slice(0, -1) : term;
     if (LATIN_ONLY.test(body.replace(/\\./g, ''))) latin.push(`(?:${body})${prefix ? '[^ ]*' : AFTER}`);
     else other.push(`(?:${body})`);
@@ -79,7 +80,8 @@ function needsOf(terms: string[]): Needs | null {
   for (const raw of terms) {
     for (const term of new Set([raw, stripAccents(raw)])) {
       const cut = term.search(META);
-      const literal = cut === -1 ? term : term.slice(0, cut);
+      // A quantifier makes the character before it optional: it is not part of what the text must hold.
+      const literal = cut === -1 ? term : term.slice(0, '?*+{'.includes(term[cut]!) ? Math.max(cut - 1, 0) : cut);
       if (!LATIN_ONLY.test(term.replace(/\\./g, ''))) {
         if (literal.length < 2) return null;
         needs.inside.push(literal);
@@ -88,7 +90,7 @@ function needsOf(terms: string[]): Needs | null {
       const space = literal.indexOf(' ');
       // A whole first word is known when the literal runs past it; otherwise only how the word starts.
       if (space > 0) needs.words.add(literal.slice(0, space));
-      else if (cut === -1 && !term.endsWith('*')) needs.words.add(literal);
+      else if (cut === -1) needs.words.add(literal);
       else if (literal.length >= 2) needs.prefixes.add(literal);
       else return null;
     }
@@ -96,25 +98,73 @@ function needsOf(terms: string[]): Needs | null {
   return needs;
 }
 
-/** The words of a text and every start of every word, built once per text. */
+/** The words of a text, every start of every word, and the scripts it holds, built once per text. */
 interface TextIndex {
   text: string;
   words: Set<string>;
   starts: Set<string>;
+  scripts: Set<Script>;
+  wordStarts: number[];
 }
+
+/** Every match: a sticky expression is tried at each word start only, a global one across the text. */
+function search(re: RegExp, text: string, wordStarts: number[]): Array<{ index: number; length: number }> {
+  if (!re.sticky) return [...text.matchAll(re)].map((m) => ({ index: m.index, length: m[0].length }));
+  const found: Array<{ index: number; length: number }> = [];
+  for (const start of wordStarts) {
+    re.lastIndex = start;
+    const m = re.exec(text);
+    if (m) found.push({ index: start, length: m[0].length });
+  }
+  return found;
+}
+
+type Script = 'latin' | 'arabic' | 'ethiopic';
+const scriptOfChar = (s: string): Script => (/\p{Script=Arabic}/u.test(s) ? 'arabic' : /\p{Script=Ethiopic}/u.test(s) ? 'ethiopic' : 'latin');
 
 function indexText(text: string): TextIndex {
   const words = new Set(text.split(' '));
   const starts = new Set<string>();
   for (const w of words) for (let i = 2; i <= w.length; i++) starts.add(w.slice(0, i));
-  return { text, words, starts };
+  const wordStarts: number[] = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === ' ') wordStarts.push(i + 1);
+  const scripts = new Set<Script>(['latin']);
+  if (/\p{Script=Arabic}/u.test(text)) scripts.add('arabic');
+  if (/\p{Script=Ethiopic}/u.test(text)) scripts.add('ethiopic');
+  return { text, words, starts, scripts, wordStarts };
 }
 
-function mayMatch(needs: Needs | null, t: TextIndex): boolean {
-  if (!needs) return true;
-  for (const w of needs.words) if (t.words.has(w)) return true;
-  for (const p of needs.prefixes) if (t.starts.has(p)) return true;
-  return needs.inside.some((i) => t.text.includes(i));
+/**
+ * Which concepts could match a text, found from the text's words rather than concept by concept: each concept's
+ * literal starts are indexed once, so a message of twenty words costs a few dozen look-ups per language.
+ */
+class CandidateIndex {
+  readonly #byWord = new Map<string, string[]>();
+  readonly #byStart = new Map<string, string[]>();
+  readonly #inside: Array<[string, string]> = [];
+  readonly #always: string[] = [];
+  readonly #scripts = new Map<string, Set<Script>>();
+
+  add(concept: string, needs: Needs | null, scripts: Set<Script>): void {
+    this.#scripts.set(concept, scripts);
+    if (!needs) {
+      this.#always.push(concept);
+      return;
+    }
+    const put = (map: Map<string, string[]>, key: string) => map.set(key, [...(map.get(key) ?? []), concept]);
+    for (const w of needs.words) put(this.#byWord, w);
+    for (const p of needs.prefixes) put(this.#byStart, p);
+    for (const i of needs.inside) this.#inside.push([i, concept]);
+  }
+
+  candidates(t: TextIndex): Set<string> {
+    const found = new Set<string>(this.#always);
+    for (const w of t.words) for (const c of this.#byWord.get(w) ?? []) found.add(c);
+    for (const st of t.starts) for (const c of this.#byStart.get(st) ?? []) found.add(c);
+    for (const [literal, c] of this.#inside) if (!found.has(c) && t.text.includes(literal)) found.add(c);
+    for (const c of found) if (![...this.#scripts.get(c)!].some((sc) => t.scripts.has(sc))) found.delete(c);
+    return found;
+  }
 }
 
 /** Accents removed, for matching text typed without them ("muon chet", "je me suis ouvert les veines"). */
@@ -145,7 +195,7 @@ export class ConceptRules {
   readonly language: string;
   readonly #concepts = new Map<string, RegExp>();
   /** For each concept, the literal starts its terms need in the text (null: some term can start anywhere). */
-  readonly #needs = new Map<string, Needs | null>();
+  readonly #candidates = new CandidateIndex();
   readonly #rules: CompiledRule[];
 
   /** `shared` concepts (emoji, doses, numbers) may be used by any language's rules. */
@@ -158,8 +208,11 @@ export class ConceptRules {
       const source = conceptSource([...new Set(terms.flatMap((t) => [t, stripAccents(t)]))]);
       try {
         // Without the i flag: text and terms are lower case, and case-insensitive Unicode classes are slow.
-        this.#concepts.set(name, new RegExp(source, 'gu'));
-        this.#needs.set(name, needsOf(terms));
+        // Latin terms start only where a word starts: tried there alone (sticky), not at every character.
+        const latinOnly = terms.every((t) => LATIN_ONLY.test(t.replace(/\\./g, '')));
+        this.#concepts.set(name, new RegExp(source, latinOnly ? 'uy' : 'gu'));
+        // Arabic-script terms cannot match an English text: each concept keeps the scripts it is written in.
+        this.#candidates.add(name, needsOf(terms), new Set(terms.map((t) => scriptOfChar(t.replace(/\\[pP]\{[^}]*\}/g, '')))));
       } catch (err) {
         problems.push(`${set.language}: concept "${name}": ${(err as Error).message}`);
       }
@@ -179,21 +232,26 @@ export class ConceptRules {
     const plain = stripAccents(normalised);
     if (plain !== normalised) texts.push(plain);
     const out: RuleMatch[] = [];
+    const fired = new Set<CompiledRule>();
     for (const text of texts) {
       const at = wordIndex(text);
       const index = indexText(text);
+      const candidates = this.#candidates.candidates(index);
       const hits = new Map<string, Hit[]>();
       const find = (concept: string): Hit[] => {
         let h = hits.get(concept);
         if (!h) {
           const re = this.#concepts.get(concept);
-          h = re && mayMatch(this.#needs.get(concept) ?? null, index) ? [...text.matchAll(re)].map((m) => ({ start: at(m.index), end: at(m.index + Math.max(m[0].length - 1, 0)) })) : [];
+          h = re && candidates.has(concept) ? search(re, text, index.wordStarts).map((m) => ({ start: at(m.index), end: at(m.index + Math.max(m.length - 1, 0)) })) : [];
           hits.set(concept, h);
         }
         return h;
       };
       for (const rule of this.#rules) {
+        // A rule found in the text as written is not reported again for the same text without accents.
+        if (fired.has(rule)) continue;
         const found = fire(rule, find);
+        if (found) fired.add(rule);
         if (found) out.push({ category: rule.category, level: rule.level, language: this.language, concepts: found.concepts, span: found.span });
       }
     }
@@ -207,14 +265,17 @@ export class ConceptRules {
  * even when a short term (an attached suffix in Ethiopic script) is found in every word.
  */
 function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: string[]; span: [number, number] } | null {
-  const options = rule.slots.map((alts) => {
+  // Slot by slot, stopping at the first empty one: most rules fail on their first slot, unsearched beyond it.
+  const options: Array<Array<{ c: string; h: Hit }>> = [];
+  for (const alts of rule.slots) {
     const seen = new Set<string>();
-    return alts.flatMap((c) => find(c).map((h) => ({ c, h }))).filter((o) => {
+    const slot = alts.flatMap((c) => find(c).map((h) => ({ c, h }))).filter((o) => {
       const key = `${o.h.start}:${o.h.end}`;
       return seen.has(key) ? false : (seen.add(key), true);
     });
-  });
-  if (options.some((o) => o.length === 0)) return null;
+    if (slot.length === 0) return null;
+    options.push(slot);
+  }
   const unless = rule.unless.flatMap((c) => find(c));
   const reach = Math.max(rule.within, 12);
   const starts = [...new Set(options.flat().map((o) => o.h.start))].sort((a, b) => a - b);
@@ -222,11 +283,12 @@ function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: strin
     const inWindow = options.map((o) => o.filter((x) => x.h.start >= lo && x.h.end <= lo + rule.within));
     if (inWindow.some((w) => w.length === 0)) continue;
     const chosen: Array<{ c: string; h: Hit }> = [];
-    // Two slots never share the same words ("cut" cannot be both the act and the body part).
+    // Two slots never share words ("cut" cannot be both the act and the body part, "taking me" both the
+    // pressure and the errand).
     const pick = (i: number): boolean => {
       if (i === inWindow.length) return true;
       for (const o of inWindow[i]!) {
-        if (chosen.some((x) => x.h.start === o.h.start && x.h.end === o.h.end)) continue;
+        if (chosen.some((x) => x.h.start <= o.h.end && o.h.start <= x.h.end)) continue;
         chosen.push(o);
         if (pick(i + 1)) return true;
         chosen.pop();

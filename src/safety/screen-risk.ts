@@ -107,7 +107,7 @@ export class RiskScreen {
   readonly #benign: RegExp[] = [];
   readonly #emoji: RegExp | null;
   readonly #emojiWords: ReadonlyMap<string, string>;
-  readonly #rules: Array<{ script: Script; rules: ConceptRules }> = [];
+  readonly #rules: Array<{ scripts: Set<Script>; rules: ConceptRules }> = [];
   /** One alternation per language and script: most messages show no risk, and one test settles that. */
   readonly #groups: Array<{ script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
 
@@ -116,7 +116,7 @@ export class RiskScreen {
     const problems: string[] = [];
     const compile = (src: string, where: string): RegExp | undefined => {
       try {
-        return new RegExp(src, 'giu');
+        return new RegExp(src, 'gu');
       } catch (err) {
         problems.push(`${where}: ${(err as Error).message}`);
         return undefined;
@@ -144,8 +144,11 @@ export class RiskScreen {
         const rules = lang.rules.map((r) => ({ ...r, level: r.level ?? this.#categories.get(r.category)?.level ?? 'urgent' }));
         try {
           const compiled = new ConceptRules({ language: lang.language, concepts: lang.concepts, rules }, lexicon.shared.concepts);
-          const script = scriptOf(Object.values(lang.concepts).flat().join(' '));
-          this.#rules.push({ script: script === 'latin' ? 'latin' : script, rules: compiled });
+          // Run when the message holds any script the terms are written in: romanised terms (Arabizi,
+          // Finglish, Roman Urdu) sit beside Arabic-script ones in the same language.
+          const terms = Object.values(lang.concepts).flat();
+          const scripts = new Set<Script>(terms.map((t) => scriptOf(t)));
+          this.#rules.push({ scripts, rules: compiled });
         } catch (err) {
           problems.push((err as Error).message);
         }
@@ -158,7 +161,7 @@ export class RiskScreen {
       byGroup.set(key, [...(byGroup.get(key) ?? []), p]);
     }
     for (const group of byGroup.values()) {
-      this.#groups.push({ script: scriptOf(group[0]!.regex.source), any: new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), 'iu'), patterns: group });
+      this.#groups.push({ script: scriptOf(group[0]!.regex.source), any: new RegExp(group.map((p) => `(?:${p.regex.source})`).join('|'), 'u'), patterns: group });
     }
     this.#emojiWords = new Map(Object.entries(lexicon.shared.emoji).map(([e, w]) => [e.replace(/\uFE0F/g, ''), w]));
     const keys = [...this.#emojiWords.keys()].sort((a, b) => b.length - a.length).map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -179,8 +182,9 @@ export class RiskScreen {
    * The most serious finding in the text, or null when it shows no risk. Between findings as serious, one in
    * `prefer` (the language the message seems to be written in) wins, then English: it decides the reply language.
    * Every group is read, since a later language or rule may find something as serious but more specific.
+   * `only` reads one language's phrases and rules (an English rewording of the message needs English only).
    */
-  screen(text: string, prefer: string | null = null): RiskFinding | null {
+  screen(text: string, prefer: string | null = null, only?: string): RiskFinding | null {
     const t = ` ${this.prepare(text)} `;
     if (t.trim() === '') return null;
     let benignSpans: Array<[number, number]> | null = null;
@@ -203,6 +207,7 @@ export class RiskScreen {
       if (best === null || weight(found) > weight(best)) best = found;
     };
     for (const group of this.#groups) {
+      if (only && group.patterns[0]!.language !== only) continue;
       if (!present[group.script] || !group.any.test(t)) continue;
       for (const p of group.patterns) {
         if (best !== null && RANK[best.level] > RANK[p.category.level]) continue;
@@ -215,14 +220,14 @@ export class RiskScreen {
     }
     const trimmed = t.trim();
     // Word positions in the trimmed text, turned into character offsets of `t` for the harmless-phrase check.
-    let wordStarts: number[] | null = null;
+    let words: Array<[number, number]> | null = null;
     const charSpan = (span: [number, number]): [number, number] => {
-      wordStarts ??= [...t.matchAll(/\S+/g)].map((m) => m.index);
-      const ends = [...t.matchAll(/\S+/g)].map((m) => m.index + m[0].length);
-      return [wordStarts[span[0]] ?? 0, ends[span[1]] ?? t.length];
+      words ??= [...t.matchAll(/\S+/g)].map((m): [number, number] => [m.index, m.index + m[0].length]);
+      return [words[span[0]]?.[0] ?? 0, words[span[1]]?.[1] ?? t.length];
     };
-    for (const { script, rules } of this.#rules) {
-      if (!present[script]) continue;
+    for (const { scripts, rules } of this.#rules) {
+      if (only && rules.language !== only) continue;
+      if (![...scripts].some((sc) => present[sc])) continue;
       for (const m of rules.matches(trimmed)) {
         const category = this.#categories.get(m.category)!;
         const level = m.level as RiskLevel;

@@ -289,8 +289,9 @@ export class TurnRunner {
       });
       if (decision.handoff !== 'none') {
         this.#d.handoffs.request(conversation, decision.handoff, decision.handoffReason ?? decision.intent, now);
-        if (level !== conversation.handoffLevel) {
-          events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason }, at: now });
+        // Every risk finding is kept for the PA, even when the handoff was already at this level.
+        if (level !== conversation.handoffLevel || decision.handoffSignals) {
+          events.append({ conversationId: conversation.id, messageId: inbound.id, kind: 'handoff.requested', detail: { level, reason: decision.handoffReason, signals: decision.handoffSignals }, at: now });
         }
       }
       if (decision.withdrawHandoff) this.#d.handoffs.withdraw(conversation.id, now);

@@ -40,10 +40,12 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     void exited.then((code) => reject(new Error(`service exited with ${code} before listening: ${raw.join('\n')}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
+  // Generous: on two busy cores with other test files running, a start that takes 2 s alone can take 20.
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
     const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ready) return { url, child, logs, raw, exited };
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('service never became ready');
+  throw new Error('service never became ready within 90 s');
 }

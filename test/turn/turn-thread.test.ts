@@ -31,7 +31,7 @@ function start(databasePath = tempDbPath()) {
   return { service, thread, sent, text, databasePath };
 }
 
-async function until<T>(what: () => T | undefined | false, ms = 15_000): Promise<T> {
+async function until<T>(what: () => T | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = what();

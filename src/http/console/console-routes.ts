@@ -14,6 +14,7 @@ import { WHATSAPP_WINDOW_MS, type WhatsAppTemplate } from '../../handoff/whatsap
 import type { ConversationStore } from '../../store/conversation-store.js';
 import type { Db } from '../../store/db.js';
 import type { HandoffStore } from '../../store/handoff-store.js';
+import type { EventStore } from '../../store/event-store.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { SqliteSessionStore } from '../../store/session-store.js';
 import type { StaffRow, StaffStore } from '../../store/staff-store.js';
@@ -39,6 +40,7 @@ export interface ConsoleDeps {
   handoffs: Handoffs;
   conversations: ConversationStore;
   messages: MessageStore;
+  events: EventStore;
   live: LiveUpdates;
   templates: WhatsAppTemplate[];
   clock: Clock;
@@ -180,6 +182,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
         id, shortCode: details.shortCode,
         channel: c.channel, language: c.language, mode: c.mode, optedOut: c.optedOut,
         handoff: h ? { level: h.level, reason: h.reason, status: h.status, claimedByName: claimer?.name ?? null, raisedAt: h.raisedAt, outOfHours: h.outOfHours } : null,
+        signals: d.events.forConversation(id).filter((e) => e.kind === 'handoff.requested' && typeof e.detail['signals'] === 'string').map((e) => String(e.detail['signals'])),
         transcript: d.messages.transcript(id),
         notes: d.handoffStore.notes(id),
         whatsappWindowClosesAt: details.lastInboundAt ? new Date(new Date(details.lastInboundAt).getTime() + WHATSAPP_WINDOW_MS) : null,

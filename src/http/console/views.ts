@@ -113,6 +113,8 @@ export interface ConversationView {
   mode: string;
   optedOut: boolean;
   handoff: { level: string; reason: string; status: string; claimedByName: string | null; raisedAt: string; outOfHours: boolean } | null;
+  /** What the risk screen found, each time it raised or checked a handoff: "suicide (en: want + die)". */
+  signals: string[];
   transcript: TranscriptLine[];
   notes: Array<{ body: string; createdAt: string; staffName: string }>;
   whatsappWindowClosesAt: Date | null;
@@ -136,6 +138,7 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
       <dt>Handoff</dt><dd id="handoff">${v.handoff
         ? html`<span class="badge ${v.handoff.level}">${v.handoff.level}</span> ${v.handoff.reason} · ${v.handoff.status}${v.handoff.claimedByName ? ` by ${v.handoff.claimedByName}` : ''} · raised ${time(v.handoff.raisedAt)}${v.handoff.outOfHours ? ' (out of hours)' : ''}`
         : 'none'}</dd>
+      ${v.signals.length > 0 ? html`<dt>Why</dt><dd id="signals">${v.signals.join('; ')}</dd>` : ''}
       <dt>Language</dt><dd id="language">${v.language ?? 'en'}</dd>
       <dt>Channel</dt><dd>${v.channel}${v.optedOut ? html` <span class="error">opted out (STOP)</span>` : ''}</dd>
       ${v.lastSendError ? html`<dt>Last send refused</dt><dd id="send-error" class="error">Twilio error ${v.lastSendError}${SEND_ERRORS[v.lastSendError] ? `: ${SEND_ERRORS[v.lastSendError]}` : ''}</dd>` : ''}
