@@ -19,7 +19,7 @@ import { SYSTEM_KEYS } from '../src/content/catalogue.js';
 
 const root = projectRoot();
 const SETS: Array<[string, string]> = [
-  ['public sample', join(root, '..', 'shared', 'eval', 'sample.jsonl')],
+  ['public sample', join(root, 'test', 'fixtures', 'sample.jsonl')],
   ['own 150 (test/fixtures)', join(root, 'test', 'fixtures', 'english-holdout.jsonl')],
   ['paraphrases (not in examples)', join(root, 'test', 'fixtures', 'paraphrases.jsonl')],
 ];

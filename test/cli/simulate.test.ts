@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SAMPLE = join(ROOT, '..', 'shared', 'eval', 'sample.jsonl');
+// A copy of ../shared/eval/sample.jsonl: a clone of the repository must pass with nothing beside it.
+const SAMPLE = join(ROOT, 'test', 'fixtures', 'sample.jsonl');
 
 function simulate(input: string, args: string[] = []): { lines: Array<Record<string, unknown>>; stdout: string; status: number | null } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', ...args], {
