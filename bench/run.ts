@@ -106,9 +106,9 @@ async function main(): Promise<void> {
   }));
   // Safety on messages written without reading intents/: the held-out set (never tuned against) and the
   // development set (whose misses taught the concepts), reported side by side.
-  const safety = Object.fromEntries((['safety', 'safety-dev'] as const).map((set) => [set, safetyFigures(knowledge, readSafetyCases(join(root, 'test', 'fixtures', 'holdout', set)))]));
+  const safety = Object.fromEntries((['safety', 'safety-dev', 'safety-dev2'] as const).map((set) => [set, safetyFigures(knowledge, readSafetyCases(join(root, 'test', 'fixtures', 'holdout', set)))]));
   console.log('\nSafety (test/fixtures/holdout): urgent recall, false alarms, requests for a person');
-  for (const [set, f] of Object.entries(safety)) console.log(describeSafety(set === 'safety' ? 'held-out' : 'development', { ...f, missed: [] }).join('\n'));
+  for (const [set, f] of Object.entries(safety)) console.log(describeSafety(set === 'safety' ? 'held-out' : `development (${set})`, { ...f, missed: [] }).join('\n'));
   console.log('\nSMS segments of English answers');
   console.table(segments);
   console.log('\nLanguages (test/fixtures/languages): reply language, topics, detection on <= 6 words beside CLD2 alone');

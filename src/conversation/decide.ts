@@ -47,50 +47,34 @@ const checkInLine = (office: OfficeState): ReplyPart => sys(office === 'closed' 
 /** "suicide (en: want + die)": what the PA sees about why the screen raised it. */
 export const signalsOf = (f: RiskFinding): string => `${f.category} (${f.language}: ${f.concepts.length > 0 ? f.concepts.join(' + ') : 'fixed phrase'})`;
 
-/** The safety reply for an urgent finding; a category without a reply of its own gets the general one. */
-function safetyKind(f: RiskFinding): SafetyKind {
-  return f.kind === 'none' || f.kind === 'check_in' ? 'danger' : f.kind;
-}
-
-/** The safety reply at once, and the duty PA alerted now. Nothing about the conversation can prevent it. */
-function crisis(input: DecideInput, kind: SafetyKind, reason: string, why: string[]): TurnDecision {
-  const c = input.conversation;
-  const f = input.understanding.risk;
-  return {
-    intent: 'crisis',
-    topic: null,
-    handoff: 'urgent',
-    handoffReason: reason,
-    handoffSignals: f ? signalsOf(f) : reason,
-    replies: [{ parts: [{ kind: 'safety', reply: kind }, crisisLine(input.office)], ignoreOptOut: true }],
-    mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
-    state: { ...c.state, menu: undefined, checkIn: undefined, cancelAsked: undefined },
-    why,
-  };
-}
+/** The reply kind of a finding; a category without a reply of its own gets `fallback`. */
+const replyKind = (f: RiskFinding | null, fallback: SafetyKind): SafetyKind =>
+  f && f.kind !== 'none' && f.kind !== 'check_in' ? f.kind : fallback;
 
 /**
- * A possible risk that is not clear: "are you safe right now?" with the 24/7 numbers, and a person asked
- * (routine). The answer, or more distress while a person is awaited, decides whether it becomes urgent.
+ * A person asked, with a safety reply that goes even to someone who opted out. Urgent: the reply for the kind
+ * of risk at once, and the duty PA alerted now. Otherwise a possible risk that is not clear: "are you safe
+ * right now?" with the 24/7 numbers, a routine handoff, and `kind` kept for the reply if the answer is no.
  */
-function checkIn(input: DecideInput, kind: SafetyKind, reason: string, why: string[], before: ReplyPlan[] = []): TurnDecision {
+function safetyTurn(input: DecideInput, urgent: boolean, kind: SafetyKind, reason: string, why: string[], before: ReplyPlan[] = []): TurnDecision {
   const c = input.conversation;
   const f = input.understanding.risk;
+  const line = urgent ? crisisLine(input.office) : checkInLine(input.office);
   return {
-    intent: 'check-in',
+    intent: urgent ? 'crisis' : 'check-in',
     topic: null,
-    handoff: 'routine',
+    handoff: urgent ? 'urgent' : 'routine',
     handoffReason: reason,
     handoffSignals: f ? signalsOf(f) : reason,
-    replies: [...before, { parts: [{ kind: 'safety', reply: 'check_in' }, checkInLine(input.office)], ignoreOptOut: true }],
+    replies: [...before, { parts: [{ kind: 'safety', reply: urgent ? kind : 'check_in' }, line], ignoreOptOut: true }],
     mode: c.mode === 'with_pa' ? 'with_pa' : 'waiting',
-    state: { ...c.state, menu: undefined, checkIn: kind, cancelAsked: undefined },
+    state: { ...c.state, menu: undefined, checkIn: urgent ? undefined : kind, cancelAsked: undefined },
     why,
   };
 }
-
-/** The reply to use if a check-in answered "no": the finding's own kind, else the mental-health one. */
-const checkInKind = (f: RiskFinding | null): SafetyKind => (f && f.kind !== 'none' && f.kind !== 'check_in' ? f.kind : 'suicide');
+const crisis = (input: DecideInput, kind: SafetyKind, reason: string, why: string[]) => safetyTurn(input, true, kind, reason, why);
+const checkIn = (input: DecideInput, kind: SafetyKind, reason: string, why: string[], before: ReplyPlan[] = []) =>
+  safetyTurn(input, false, kind, reason, why, before);
 
 function answerTopic(id: string, state: ConversationState, why: string[], extra: Partial<TurnDecision> = {}): TurnDecision {
   return {
@@ -219,7 +203,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   const keep = { mode: c.mode, state, topic: null, handoff: 'none' as const };
 
   if (u.risk?.level === 'urgent') {
-    return crisis(input, safetyKind(u.risk), u.risk.category, [`risk: ${signalsOf(u.risk)}`]);
+    return crisis(input, replyKind(u.risk, 'danger'), u.risk.category, [`risk: ${signalsOf(u.risk)}`]);
   }
 
   // The answer to "are you safe right now?": no (or more distress) makes it urgent; yes is thanked.
@@ -255,7 +239,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
     };
   }
   if (c.optedOut && u.risk?.level === 'unsure') {
-    return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`, ['opted out, but a possible risk is always checked']);
+    return checkIn(input, replyKind(u.risk, 'suicide'), `possible risk: ${u.risk.category}`, ['opted out, but a possible risk is always checked']);
   }
   if (c.optedOut) {
     const routine = u.risk?.level === 'routine';
@@ -282,7 +266,7 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   // Never downgraded because a topic matched too: the topic is answered, then the check-in.
   if (u.risk?.level === 'unsure') {
     const before = top?.kind === 'topic' ? [plan({ kind: 'topic', id: top.content, part: 'short' })] : [];
-    return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`,
+    return checkIn(input, replyKind(u.risk, 'suicide'), `possible risk: ${u.risk.category}`,
       [`possible risk: ${signalsOf(u.risk)}`], before);
   }
 
@@ -425,7 +409,7 @@ function whileWithPerson(input: DecideInput, state: ConversationState): TurnDeci
   const waiting = c.mode === 'waiting';
   if (u.risk?.level === 'unsure' || (u.risk?.level === 'distress' && state.checkIn)) {
     if (state.checkIn) return crisis(input, state.checkIn, 'more distress after a check-in', [`${u.risk.level} while a person is awaited after a check-in`]);
-    if (waiting) return checkIn(input, checkInKind(u.risk), `possible risk: ${u.risk.category}`, [`possible risk while waiting: ${u.risk.category}`]);
+    if (waiting) return checkIn(input, replyKind(u.risk, 'suicide'), `possible risk: ${u.risk.category}`, [`possible risk while waiting: ${u.risk.category}`]);
   }
   if (u.risk?.level === 'routine' && c.handoffLevel === 'none') {
     return { ...keep, intent: 'forwarded', handoff: 'routine', handoffReason: u.risk.category, replies: [], why: [`needs a person today: ${u.risk.category}`] };

@@ -94,7 +94,8 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   risk = foreignWords(risk, language);
   // Answers to the service's own questions are short; a long message is never read as one.
   const readings = plain.split(' ').length <= 12 ? variants.flatMap((v) => deps.answers.read(v)) : [];
-  const person = variants.map((v) => deps.person.read(v)[0]).find((r) => r !== undefined) ?? null;
+  let person: Reading | null = null;
+  for (const v of variants) if (!person) person = deps.person.read(v)[0] ?? null;
   let command: Command | null = null;
   for (const name of ['stop', 'start', 'help', 'more', 'language'] as const) {
     if (deps.commands[name].some((w) => normaliseText(w) === plain)) {

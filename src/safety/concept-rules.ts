@@ -119,8 +119,14 @@ function search(re: RegExp, text: string, wordStarts: number[]): Array<{ index: 
   return found;
 }
 
-type Script = 'latin' | 'arabic' | 'ethiopic';
-const scriptOfChar = (s: string): Script => (/\p{Script=Arabic}/u.test(s) ? 'arabic' : /\p{Script=Ethiopic}/u.test(s) ? 'ethiopic' : 'latin');
+export type Script = 'latin' | 'arabic' | 'ethiopic';
+const ARABIC = /\p{Script=Arabic}/u;
+const ETHIOPIC = /\p{Script=Ethiopic}/u;
+/** The script a term or pattern needs in the message; Latin letters (English, romanised) are always there. */
+export const scriptOf = (s: string): Script => (ARABIC.test(s) ? 'arabic' : ETHIOPIC.test(s) ? 'ethiopic' : 'latin');
+/** The scripts a text holds; Latin counts always, since a Latin term can match any text. */
+export const scriptsIn = (text: string): Set<Script> =>
+  new Set<Script>(['latin', ...(ARABIC.test(text) ? ['arabic' as const] : []), ...(ETHIOPIC.test(text) ? ['ethiopic' as const] : [])]);
 
 function indexText(text: string): TextIndex {
   const words = new Set(text.split(' '));
@@ -128,10 +134,7 @@ function indexText(text: string): TextIndex {
   for (const w of words) for (let i = 2; i <= w.length; i++) starts.add(w.slice(0, i));
   const wordStarts: number[] = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === ' ') wordStarts.push(i + 1);
-  const scripts = new Set<Script>(['latin']);
-  if (/\p{Script=Arabic}/u.test(text)) scripts.add('arabic');
-  if (/\p{Script=Ethiopic}/u.test(text)) scripts.add('ethiopic');
-  return { text, words, starts, scripts, wordStarts };
+  return { text, words, starts, scripts: scriptsIn(text), wordStarts };
 }
 
 /**
@@ -174,27 +177,23 @@ interface CompiledRule extends RuleDef {
   slots: string[][];
 }
 
-/** Word index of each character offset in a space-separated text. */
-function wordIndex(text: string): (offset: number) => number {
-  const starts: number[] = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === ' ') starts.push(i + 1);
-  return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+/** The word a character offset falls in, by binary search over the text's word starts. */
+function wordAt(wordStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = wordStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (wordStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** A compiled concept set: every concept's terms as one expression, and the rules over them. */
 export class ConceptRules {
   readonly language: string;
   readonly #concepts = new Map<string, RegExp>();
-  /** For each concept, the literal starts its terms need in the text (null: some term can start anywhere). */
+  /** Which concepts a text could hold, from their terms' literal starts and scripts. */
   readonly #candidates = new CandidateIndex();
   readonly #rules: CompiledRule[];
 
@@ -212,7 +211,7 @@ export class ConceptRules {
         const latinOnly = terms.every((t) => LATIN_ONLY.test(t.replace(/\\./g, '')));
         this.#concepts.set(name, new RegExp(source, latinOnly ? 'uy' : 'gu'));
         // Arabic-script terms cannot match an English text: each concept keeps the scripts it is written in.
-        this.#candidates.add(name, needsOf(terms), new Set(terms.map((t) => scriptOfChar(t.replace(/\\[pP]\{[^}]*\}/g, '')))));
+        this.#candidates.add(name, needsOf(terms), new Set(terms.map((t) => scriptOf(t.replace(/\\[pP]\{[^}]*\}/g, '')))));
       } catch (err) {
         problems.push(`${set.language}: concept "${name}": ${(err as Error).message}`);
       }
@@ -234,8 +233,8 @@ export class ConceptRules {
     const out: RuleMatch[] = [];
     const fired = new Set<CompiledRule>();
     for (const text of texts) {
-      const at = wordIndex(text);
       const index = indexText(text);
+      const at = (offset: number) => wordAt(index.wordStarts, offset);
       const candidates = this.#candidates.candidates(index);
       const hits = new Map<string, Hit[]>();
       const find = (concept: string): Hit[] => {

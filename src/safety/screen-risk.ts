@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { normaliseText } from '../intents/normalise-text.js';
-import { ConceptRules, conceptsSchema, ruleSchema, type RuleMatch } from './concept-rules.js';
+import { SAFETY_KINDS } from '../content/catalogue.js';
+import { ConceptRules, conceptsSchema, ruleSchema, scriptOf, scriptsIn, type Script } from './concept-rules.js';
 
 /**
  * urgent: risk to life or safety now. unsure: a possible risk signal that is not clear (a check-in and a person).
@@ -14,7 +15,7 @@ import { ConceptRules, conceptsSchema, ruleSchema, type RuleMatch } from './conc
 export const RISK_LEVELS = ['urgent', 'unsure', 'routine', 'distress', 'info'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 /** The reply a finding gets: each kind of risk has its own safety reply in content/safety.yaml. */
-export const RISK_KINDS = ['suicide', 'medical', 'domestic_abuse', 'sexual_abuse', 'exploitation', 'homeless', 'danger', 'check_in', 'none'] as const;
+const RISK_KINDS = [...SAFETY_KINDS, 'none'] as const;
 export type RiskKind = (typeof RISK_KINDS)[number];
 
 const categoriesSchema = z.object({
@@ -60,12 +61,6 @@ export interface RiskLexicon {
   shared: z.infer<typeof sharedSchema>;
 }
 
-type Script = 'latin' | 'arabic' | 'ethiopic';
-const ARABIC = /\p{Script=Arabic}/u;
-const ETHIOPIC = /\p{Script=Ethiopic}/u;
-/** The script a pattern needs in the message; patterns in Latin letters (English, romanised) always run. */
-const scriptOf = (source: string): Script => (ARABIC.test(source) ? 'arabic' : ETHIOPIC.test(source) ? 'ethiopic' : 'latin');
-
 interface CompiledPattern {
   category: Category;
   language: string;
@@ -107,7 +102,7 @@ export class RiskScreen {
   readonly #benign: RegExp[] = [];
   readonly #emoji: RegExp | null;
   readonly #emojiWords: ReadonlyMap<string, string>;
-  readonly #rules: Array<{ scripts: Set<Script>; rules: ConceptRules }> = [];
+  readonly #rules: ConceptRules[] = [];
   /** One alternation per language and script: most messages show no risk, and one test settles that. */
   readonly #groups: Array<{ script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
 
@@ -143,12 +138,9 @@ export class RiskScreen {
       if (lang.rules.length > 0) {
         const rules = lang.rules.map((r) => ({ ...r, level: r.level ?? this.#categories.get(r.category)?.level ?? 'urgent' }));
         try {
-          const compiled = new ConceptRules({ language: lang.language, concepts: lang.concepts, rules }, lexicon.shared.concepts);
-          // Run when the message holds any script the terms are written in: romanised terms (Arabizi,
-          // Finglish, Roman Urdu) sit beside Arabic-script ones in the same language.
-          const terms = Object.values(lang.concepts).flat();
-          const scripts = new Set<Script>(terms.map((t) => scriptOf(t)));
-          this.#rules.push({ scripts, rules: compiled });
+          // Each concept is tried only on a message holding its terms' script (ConceptRules sees to that), so
+          // romanised terms (Arabizi, Finglish, Roman Urdu) work beside Arabic-script ones.
+          this.#rules.push(new ConceptRules({ language: lang.language, concepts: lang.concepts, rules }, lexicon.shared.concepts));
         } catch (err) {
           problems.push((err as Error).message);
         }
@@ -192,7 +184,7 @@ export class RiskScreen {
       benignSpans ??= this.#benign.flatMap((b) => [...t.matchAll(b)].map((m): [number, number] => [m.index, m.index + m[0].length]));
       return benignSpans.some(([bs, be]) => bs <= start && end <= be);
     };
-    const present = { latin: true, arabic: ARABIC.test(t), ethiopic: ETHIOPIC.test(t) };
+    const present = scriptsIn(t);
     let best = null as RiskFinding | null;
     let info = false;
     const consider = (category: Category, language: string, concepts: string[]): void => {
@@ -208,7 +200,7 @@ export class RiskScreen {
     };
     for (const group of this.#groups) {
       if (only && group.patterns[0]!.language !== only) continue;
-      if (!present[group.script] || !group.any.test(t)) continue;
+      if (!present.has(group.script) || !group.any.test(t)) continue;
       for (const p of group.patterns) {
         if (best !== null && RANK[best.level] > RANK[p.category.level]) continue;
         for (const m of t.matchAll(p.regex)) {
@@ -225,9 +217,8 @@ export class RiskScreen {
       words ??= [...t.matchAll(/\S+/g)].map((m): [number, number] => [m.index, m.index + m[0].length]);
       return [words[span[0]]?.[0] ?? 0, words[span[1]]?.[1] ?? t.length];
     };
-    for (const { scripts, rules } of this.#rules) {
+    for (const rules of this.#rules) {
       if (only && rules.language !== only) continue;
-      if (![...scripts].some((sc) => present[sc])) continue;
       for (const m of rules.matches(trimmed)) {
         const category = this.#categories.get(m.category)!;
         const level = m.level as RiskLevel;
@@ -240,12 +231,5 @@ export class RiskScreen {
     if (found && info && (found.level === 'unsure' || found.level === 'distress')) return null;
     return found;
   }
-
-  /** Whether a finding is a risk to life or safety that needs a person (everything above distress). */
-  static isRisk(f: RiskFinding | null): boolean {
-    return f !== null && (f.level === 'urgent' || f.level === 'unsure' || f.level === 'routine');
-  }
 }
 
-/** Match details for tests and `explain`. */
-export type { RuleMatch };
