@@ -19,6 +19,12 @@ const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '
 });
 const outs = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { language: string; topic: string | null; handoff: string });
 
+/** Topics answered on the rewritten set (20 topic lines per language), as measured. */
+const TOPIC_FLOOR: Record<string, number> = {
+  am: 0.8, ar: 0.75, ckb: 0.85, en: 0.85, es: 0.95, fa: 0.9, fr: 0.95, kmr: 0.7, pl: 0.85,
+  prs: 0.8, ps: 0.9, pt: 0.85, ro: 0.95, so: 0.85, sq: 0.9, ti: 0.85, ur: 0.85, vi: 0.95,
+};
+
 describe('every curated language', () => {
   it('answers every line', () => {
     expect(outs).toHaveLength(rows.length);
@@ -29,9 +35,10 @@ describe('every curated language', () => {
     const language = mine.filter(([r, o]) => o.language === r.expect.language).length / mine.length;
     const topical = mine.filter(([r]) => r.expect.topic !== undefined && r.expect.topic !== null);
     const topics = topical.filter(([r, o]) => o.topic === r.expect.topic).length / topical.length;
-    // Floors a little under what was measured when this set was written (language 83-100%, topics 82-100%).
+    // Floors one line under what was measured once no line was within one word of an example (language
+    // 83-100%; topics 70-95%, where the lines that were near copies had given 82-100%).
     expect(language).toBeGreaterThanOrEqual(0.8);
-    expect(topics).toBeGreaterThanOrEqual(0.75);
+    expect(topics).toBeGreaterThanOrEqual(TOPIC_FLOOR[code]! - 0.05);
     expect(mine.filter(([, o]) => o.handoff === 'urgent')).toEqual([]);
   });
 });
