@@ -66,36 +66,30 @@ function matchWithTranslation(matcher: IntentMatcher, text: string, english: str
   return translated.verdict === 'confident' ? { ...translated, why: `${translated.why} (machine translation)` } : original;
 }
 
-/**
- * Words of one Latin-script language can be ordinary words of another ("me" is Albanian for "with"). When the
- * message is confidently in a language and only another language's rules (not English, which young people
- * mix into every language) call it urgent, it is read as unsure: a check-in and a person, never nothing.
- */
-function foreignWords(risk: RiskFinding | null, language: LanguageGuess): RiskFinding | null {
-  if (risk?.level !== 'urgent' || !language.confident || !language.code || language.script !== 'latin') return risk;
-  if (risk.language === language.code || risk.language === 'en') return risk;
-  return { ...risk, level: 'unsure' };
-}
-
 /** Pure given its inputs: the same text always reads the same way. */
 export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
   const plain = normaliseText(text);
   const language = deps.detector.detect(text);
   const prefer = language.confident ? language.code : null;
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
+  // Emoji carry risk (💊, 😂) but the spelling map drops them: they are kept beside the spelled-out words.
+  const emoji = text.match(/\p{Extended_Pictographic}/gu)?.join(' ') ?? '';
   const spelledOut = deps.matcher.normalise(text);
   const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
-  let risk = deps.screen.screen(text, prefer);
+  const writtenIn = language.confident && language.code && language.script === 'latin' ? language.code : undefined;
+  let risk = deps.screen.screen(text, prefer, undefined, writtenIn);
   // The second screen is only worth its cost when spelling out text-speak changed something; the spelling map
   // is English text-speak, so English rules read it.
-  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(spelledOut, prefer, 'en'));
+  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(`${spelledOut} ${emoji}`, prefer, 'en'));
   // A machine translation is a second net for risk, never the only one: the original is always screened.
   if (english) risk = moreSerious(risk, deps.screen.screen(english, prefer, 'en'));
-  risk = foreignWords(risk, language);
   // Answers to the service's own questions are short; a long message is never read as one.
   const readings = plain.split(' ').length <= 12 ? variants.flatMap((v) => deps.answers.read(v)) : [];
+  // As with risk, words of another Latin-script language (unaccented Vietnamese "can", "to") do not ask for a
+  // person in a message confidently written in one language; English words count in every language.
+  const ours = (r: Reading) => writtenIn === undefined || r.language === writtenIn || r.language === 'en';
   let person: Reading | null = null;
-  for (const v of variants) if (!person) person = deps.person.read(v)[0] ?? null;
+  for (const v of variants) if (!person) person = deps.person.read(v).find(ours) ?? null;
   let command: Command | null = null;
   for (const name of ['stop', 'start', 'help', 'more', 'language'] as const) {
     if (deps.commands[name].some((w) => normaliseText(w) === plain)) {

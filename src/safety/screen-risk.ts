@@ -175,8 +175,12 @@ export class RiskScreen {
    * `prefer` (the language the message seems to be written in) wins, then English: it decides the reply language.
    * Every group is read, since a later language or rule may find something as serious but more specific.
    * `only` reads one language's phrases and rules (an English rewording of the message needs English only).
+   * `writtenIn` is the Latin-script language the message is confidently written in: words of one Latin-script
+   * language can be ordinary words of another ("me" is Albanian for "with"), so another language's urgent
+   * finding (English excepted: young people mix it into every language) counts as unsure, which study or
+   * information wording then settles like any other unsure reading.
    */
-  screen(text: string, prefer: string | null = null, only?: string): RiskFinding | null {
+  screen(text: string, prefer: string | null = null, only?: string, writtenIn?: string): RiskFinding | null {
     const t = ` ${this.prepare(text)} `;
     if (t.trim() === '') return null;
     let benignSpans: Array<[number, number]> | null = null;
@@ -192,7 +196,8 @@ export class RiskScreen {
         info = true;
         return;
       }
-      const found: RiskFinding = { level: category.level, category: category.id, kind: category.kind, language, concepts };
+      const foreign = writtenIn !== undefined && language !== writtenIn && language !== 'en' && category.level === 'urgent';
+      const found: RiskFinding = { level: foreign ? 'unsure' : category.level, category: category.id, kind: category.kind, language, concepts };
       // A more specific kind of reply (domestic abuse rather than general danger) wins a tie.
       const weight = (f: RiskFinding): number =>
         RANK[f.level] * 8 + (f.language === prefer ? 4 : f.language === 'en' ? 2 : 0) + (f.kind === 'danger' ? 0 : 1);
