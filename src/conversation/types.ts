@@ -21,6 +21,8 @@ export interface InboundMessage {
   text: string;
   media: Media[];
   receivedAt: Date;
+  /** Typed into the web simulator, whose sender is whatever number was typed: never a staff phone. */
+  simulated?: boolean;
 }
 
 /** What a conversation remembers between turns. */
