@@ -151,10 +151,16 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   }
   const e = parsed.data;
   const problems: string[] = [];
-  const anyTwilio = [
-    e.TWILIO_AUTH_TOKEN, e.TWILIO_ACCOUNT_SID, e.TWILIO_API_KEY, e.TWILIO_API_SECRET,
-    e.TWILIO_FROM_NUMBER, e.TWILIO_WHATSAPP_FROM, e.TWILIO_MESSAGING_SERVICE_SID,
-  ].some((v) => v !== undefined);
+  const twilioSet = ([
+    'TWILIO_AUTH_TOKEN', 'TWILIO_ACCOUNT_SID', 'TWILIO_API_KEY', 'TWILIO_API_SECRET',
+    'TWILIO_FROM_NUMBER', 'TWILIO_WHATSAPP_FROM', 'TWILIO_MESSAGING_SERVICE_SID',
+  ] as const).filter((k) => e[k] !== undefined);
+  const anyTwilio = twilioSet.length > 0;
+  // The simulator lets anyone read any number's conversation and send as any number: beside a real channel
+  // that would be a way to text young people, read their messages and speak as their PA.
+  if (e.SIMULATOR_ENABLED === true && anyTwilio) {
+    problems.push(`SIMULATOR_ENABLED and ${twilioSet[0]}: the web simulator never runs beside Twilio (anyone could read and send as any number); remove SIMULATOR_ENABLED=true on a service with TWILIO_* settings, or remove the TWILIO_* settings for a local trial`);
+  }
 
   let twilio: TwilioConfig | undefined;
   if (anyTwilio) {

@@ -25,12 +25,24 @@ describe('readConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  it('with Twilio set: signatures checked, replies through Twilio, simulator off unless asked for', () => {
+  it('with Twilio set: signatures checked, replies through Twilio, simulator off', () => {
     const c = readConfig({ ...TWILIO_ENV, PUBLIC_BASE_URL: 'https://offerline.example.org/' });
     expect(c.twilio?.publicBaseUrl).toBe('https://offerline.example.org');
     expect(c.replyChannel).toBe('twilio');
     expect(c.simulatorEnabled).toBe(false);
-    expect(readConfig({ ...TWILIO_ENV, SIMULATOR_ENABLED: 'true' }).simulatorEnabled).toBe(true);
+    expect(readConfig({ ...TWILIO_ENV, SIMULATOR_ENABLED: 'false' }).simulatorEnabled).toBe(false);
+  });
+
+  // The simulator lets anyone read any number's transcript and send as any number: beside a real channel that
+  // is a way to text young people and to read their conversations.
+  it.each([
+    [TWILIO_ENV, 'TWILIO_AUTH_TOKEN'],
+    [{ ...TWILIO_ENV, REPLY_CHANNEL: 'fake' }, 'TWILIO_AUTH_TOKEN'],
+    [{ TWILIO_FROM_NUMBER: '+447700900000' }, 'TWILIO_FROM_NUMBER'],
+  ])('SIMULATOR_ENABLED=true beside Twilio settings (%o) is refused, naming both', (env, twilioVariable) => {
+    const found = problems({ ...env, SIMULATOR_ENABLED: 'true' } as Record<string, string>).join('\n');
+    expect(found).toContain(`SIMULATOR_ENABLED and ${twilioVariable}`);
+    expect(found).toMatch(/simulator/i);
   });
 
   it.each([
@@ -58,6 +70,20 @@ describe('readConfig', () => {
     });
     expect(r.status).toBe(78);
     expect(r.stderr).toContain('PORT');
+  });
+
+  it('the service refuses to start with the simulator switched on beside Twilio', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: { PATH: process.env['PATH'] ?? '', ...TWILIO_ENV, SIMULATOR_ENABLED: 'true', PORT: '0', DATABASE_PATH: ':memory:' },
+      encoding: 'utf8',
+      // A service that starts instead of refusing would never exit by itself: stopped here so the test fails.
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.status).toBe(78);
+    expect(r.stderr).toContain('SIMULATOR_ENABLED and TWILIO_AUTH_TOKEN');
   });
 });
 

@@ -3,7 +3,7 @@ import type { ChannelKind } from '../conversation/types.js';
 
 export interface OutgoingMessage {
   channel: ChannelKind;
-  /** E.164, without any channel prefix. */
+  /** The contact's address without any channel prefix: E.164, or the WhatsApp user id they wrote from. */
   to: string;
   body: string;
   /** Our id for the message, so a provider or a test can tell a resend from a new message. */

@@ -6,11 +6,17 @@ import { ukMobileToE164 } from '../register/import-contacts.js';
 import { createService } from '../service.js';
 import { createSubjectStore } from '../store/subject-store.js';
 
+/** A phone number, or whatsapp:<id> for a WhatsApp user who hides their number (the id the console shows). */
+function addressOf(arg: string): string | null {
+  if (/^whatsapp:/i.test(arg)) return arg.slice('whatsapp:'.length).trim() || null;
+  return arg.startsWith('+') ? arg.replace(/\s/g, '') : ukMobileToE164(arg);
+}
+
 export function contactCommand(args: string[]): number {
   const [sub, phone] = args;
-  const address = phone ? (phone.startsWith('+') ? phone.replace(/\s/g, '') : ukMobileToE164(phone)) : null;
+  const address = phone ? addressOf(phone) : null;
   if ((sub !== 'export' && sub !== 'erase') || !address) {
-    process.stderr.write('usage: npm run --silent cli -- contact export PHONE   (everything held, as JSON)\n       npm run cli -- contact erase PHONE\n');
+    process.stderr.write('usage: npm run --silent cli -- contact export PHONE   (everything held, as JSON; whatsapp:ID for a WhatsApp user id)\n       npm run cli -- contact erase PHONE\n');
     return 64;
   }
   const service = createService({ config: readConfig(process.env), clock: systemClock, logger: pino({ level: 'silent' }) });

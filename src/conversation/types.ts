@@ -15,12 +15,17 @@ export interface InboundMessage {
   /** The provider's id (Twilio MessageSid); the database keeps it unique so a retry is never a second message. */
   providerId: string;
   channel: ChannelKind;
-  /** E.164, without any channel prefix. */
+  /**
+   * Without any channel prefix: E.164 for a phone number, else the id as the channel sent it (a WhatsApp user who
+   * hides their number has a business-scoped id such as US.13491208655302741918, and is answered at that id).
+   */
   from: string;
   to: string;
   text: string;
   media: Media[];
   receivedAt: Date;
+  /** Typed into the web simulator, whose sender is whatever number was typed: never a staff phone. */
+  simulated?: boolean;
 }
 
 /** What a conversation remembers between turns. */

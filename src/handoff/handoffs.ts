@@ -4,6 +4,7 @@ import type { Catalogue } from '../content/catalogue.js';
 import { countSegments } from '../content/count-segments.js';
 import { renderReply } from '../content/render-reply.js';
 import type { Conversation } from '../conversation/types.js';
+import { isPhoneNumber } from '../lib/address.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { OutboxKick } from '../outbound/outbox.js';
@@ -158,6 +159,10 @@ export class Handoffs {
     const body = text.trim();
     if (body === '') throw new HandoffError('Write a message first.', 400);
     if (body.length > 1600) throw new HandoffError('A message can be at most 1,600 characters.', 400);
+    const address = this.#d.conversations.get(conversationId)?.address ?? '';
+    if (options.channel === 'sms' && !isPhoneNumber(address)) {
+      throw new HandoffError('They have not shared a phone number (WhatsApp hides it), so they cannot be texted by SMS.', 400);
+    }
     const now = this.#d.clock.now();
     const id = this.#d.db.transaction(() => {
       const h = this.#openOrFail(conversationId);

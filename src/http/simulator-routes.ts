@@ -34,7 +34,7 @@ export function simulatorRoutes(d: {
     const { from, channel, text } = parsed.data;
     const received = await d.runner.receive({
       providerId: `SM${randomBytes(16).toString('hex')}`,
-      channel, from, to: '+440000000000', text, media: [], receivedAt: d.clock.now(),
+      channel, from, to: '+440000000000', text, media: [], receivedAt: d.clock.now(), simulated: true,
     });
     const outcomes = await d.runner.process(received.conversationId);
     const o = outcomes.find((x) => x.inboundId === received.messageId);

@@ -93,7 +93,9 @@ export function twilioWebhookRoutes(d: TwilioWebhookDeps): Router {
   router.post('/webhooks/twilio/messages', (req, res, next) => (guard(req, res) ? perSender(req, res, next) : undefined), async (req, res) => {
     const parsed = parseInbound((req.body ?? {}) as Record<string, unknown>, d.clock.now());
     if (!parsed.ok) {
-      d.logger.warn({ reason: parsed.reason }, 'twilio webhook: malformed message form');
+      // Signed, so it came from Twilio, but with no sender nobody can be answered: said loudly when it shows risk.
+      const risk = d.showsRisk(String((req.body as Record<string, unknown> | undefined)?.['Body'] ?? ''));
+      d.logger[risk ? 'error' : 'warn']({ reason: parsed.reason, showsRisk: risk }, 'twilio webhook: signed message with no sender to answer');
       res.status(400).type('text/plain').send(`Bad request: ${parsed.reason}`);
       return;
     }

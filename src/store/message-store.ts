@@ -9,6 +9,8 @@ export interface StoredInbound {
   text: string;
   mediaCount: number;
   receivedAt: string;
+  /** Typed into the web simulator: whatever number it claims, it is never a staff phone. */
+  simulated: boolean;
 }
 
 export interface OutboxRow {
@@ -51,12 +53,14 @@ export type MessageStore = ReturnType<typeof createMessageStore>;
 
 export function createMessageStore(db: Db) {
   const insertIn = db.prepare(`
-    INSERT OR IGNORE INTO messages (conversation_id, direction, provider_id, body, media, origin, status, created_at, updated_at)
-    VALUES (@conversationId, 'in', @providerId, @body, @media, 'young_person', 'received', @at, @at)`);
+    INSERT OR IGNORE INTO messages (conversation_id, direction, provider_id, body, media, origin, status, simulated, created_at, updated_at)
+    VALUES (@conversationId, 'in', @providerId, @body, @media, 'young_person', 'received', @simulated, @at, @at)`);
   const inboundRow = `SELECT id, conversation_id AS conversationId, provider_id AS providerId, body AS text,
-      COALESCE(json_array_length(media), 0) AS mediaCount, created_at AS receivedAt FROM messages`;
-  const unprocessed = db.prepare<[], StoredInbound>(`${inboundRow} WHERE direction = 'in' AND status = 'received' ORDER BY id`);
-  const unprocessedFor = db.prepare<[number], StoredInbound>(
+      COALESCE(json_array_length(media), 0) AS mediaCount, created_at AS receivedAt, simulated FROM messages`;
+  type InboundRow = Omit<StoredInbound, 'simulated'> & { simulated: number };
+  const toStored = (r: InboundRow): StoredInbound => ({ ...r, simulated: r.simulated === 1 });
+  const unprocessed = db.prepare<[], InboundRow>(`${inboundRow} WHERE direction = 'in' AND status = 'received' ORDER BY id`);
+  const unprocessedFor = db.prepare<[number], InboundRow>(
     `${inboundRow} WHERE direction = 'in' AND status = 'received' AND conversation_id = ? ORDER BY id`,
   );
   const failedTurn = db.prepare(`UPDATE messages SET status = 'failed', updated_at = ? WHERE id = ? AND status = 'received'`);
@@ -102,13 +106,14 @@ export function createMessageStore(db: Db) {
         providerId: m.providerId,
         body: m.text,
         media: m.media.length ? JSON.stringify(m.media) : null,
+        simulated: m.simulated ? 1 : 0,
         at: m.receivedAt.toISOString(),
       });
       if (r.changes === 0) return { id: 0, duplicate: true };
       return { id: Number(r.lastInsertRowid), duplicate: false };
     },
-    unprocessed: () => unprocessed.all(),
-    unprocessedFor: (conversationId: number) => unprocessedFor.all(conversationId),
+    unprocessed: () => unprocessed.all().map(toStored),
+    unprocessedFor: (conversationId: number) => unprocessedFor.all(conversationId).map(toStored),
     markProcessed(id: number, language: string, now: Date): boolean {
       return processed.run(language, now.toISOString(), id).changes === 1;
     },

@@ -240,4 +240,12 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX messages_sending ON messages (id) WHERE direction = 'out' AND status = 'sending';
     `,
   },
+  {
+    version: 10,
+    name: 'messages typed into the web simulator',
+    sql: `
+      -- Anyone can type any number into the simulator, so its messages never count as coming from a staff phone.
+      ALTER TABLE messages ADD COLUMN simulated INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -4,7 +4,7 @@ import { countSegments } from '../content/count-segments.js';
 import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
-import type { Decision, InboundMessage } from '../conversation/types.js';
+import type { Conversation, Decision, InboundMessage } from '../conversation/types.js';
 import { understand, type Understander, type Understanding } from '../conversation/understand.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -230,10 +230,19 @@ export class TurnRunner {
   }
 
   #wantsOptionalSteps(inbound: StoredInbound, u: Understanding): boolean {
-    const { answerer, hybrid, conversations, staff } = this.#d;
+    const { answerer, hybrid, conversations } = this.#d;
     if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return false;
     const conversation = conversations.get(inbound.conversationId);
-    return !(conversation && staff.byPhone(conversation.address));
+    return !(conversation && this.#staffSender(inbound, conversation));
+  }
+
+  /**
+   * The member of staff whose registered phone sent this SMS, if any. A simulator message is never one: anyone
+   * can type a PA's number into the simulator.
+   */
+  #staffSender(inbound: StoredInbound, conversation: Conversation): StaffRow | undefined {
+    if (inbound.simulated || conversation.channel !== 'sms') return undefined;
+    return this.#d.staff.byPhone(conversation.address);
   }
 
   async #turn(inbound: StoredInbound, understanding: Understanding): Promise<TurnOutcome | null> {
@@ -243,7 +252,7 @@ export class TurnRunner {
     const conversation = conversations.get(inbound.conversationId);
     if (!conversation) throw new Error(`conversation ${inbound.conversationId} is missing`);
 
-    const staffMember = conversation.channel === 'sms' ? this.#d.staff.byPhone(conversation.address) : undefined;
+    const staffMember = this.#staffSender(inbound, conversation);
     if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();

@@ -183,4 +183,16 @@ describe('staff actions', () => {
     const last = channel.sent.at(-1)!;
     expect(last).toMatchObject({ to: YOUNG_PERSON, channel: 'sms', body: 'Sorry for the wait, can I call you today?' });
   });
+
+  it('a WhatsApp user who hides their number (a business-scoped user id) is never sent an SMS to that id', async () => {
+    const { s, clock, channel } = start(TUESDAY_10AM);
+    const bsuid = 'GB.13491208655302741918';
+    const o = await converse(s, bsuid, 'whatsapp', 'i need to speak to a person');
+    await settle(s);
+    clock.advance(25 * 3600_000);
+    const pa = s.staff.byEmail('duty.21plus@example.org')!;
+    expect(() => s.handoffs.reply(o!.conversationId, pa, 'Sorry for the wait', { channel: 'sms' })).toThrow(/cannot be texted by SMS/);
+    await settle(s);
+    expect(channel.sent.filter((m) => m.to === bsuid && m.channel === 'sms')).toHaveLength(0);
+  });
 });

@@ -1,10 +1,15 @@
 /** The Twilio webhooks over real HTTP on loopback, with signatures made by the twilio package. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hash } from '@node-rs/argon2';
+import nock from 'nock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import {
-  AUTH_TOKEN, PUBLIC_BASE_URL, TWILIO_ENV, fixtureForm, postSigned, serve, settle, sid, smsParams, testService,
+  ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, SERVICE_NUMBER, TWILIO_ENV, fixtureForm, postSigned, serve, settle, sid, smsParams, testService,
   type Served,
 } from '../helpers/test-service.js';
+import { loginToConsole } from '../helpers/console-client.js';
+import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
+import { readConfig } from '../../src/config.js';
 import type { Service } from '../../src/service.js';
 
 const MESSAGES = '/webhooks/twilio/messages';
@@ -85,6 +90,49 @@ describe('inbound messages', () => {
   });
 });
 
+// Only a forged or unsigned request is refused: a message Twilio signed is stored, screened and answered even when
+// its optional fields are missing or not what we expect, because a 400 loses it for good.
+describe('signed messages with odd or missing optional fields are stored and answered', () => {
+  const TO = '+447700900000';
+  it.each([
+    ['no MessageSid', { From: '+447700900161', To: TO, Body: 'council tax' }, 'sms', '+447700900161'],
+    ['a MessageSid that is not a SID', { MessageSid: 'hello', From: '+447700900162', To: TO, Body: 'council tax' }, 'sms', '+447700900162'],
+    ['no To', { MessageSid: sid(163), From: '+447700900163', Body: 'council tax' }, 'sms', '+447700900163'],
+    ['no Body', { MessageSid: sid(164), From: '+447700900164', To: TO, NumMedia: '0' }, 'sms', '+447700900164'],
+    ['a NumMedia that is not a number', { MessageSid: sid(165), From: '+447700900165', To: TO, Body: 'council tax', NumMedia: 'lots' }, 'sms', '+447700900165'],
+    ['a sender without the plus', { MessageSid: sid(166), From: '447700900166', To: TO, Body: 'council tax' }, 'sms', '+447700900166'],
+    ['a short code sender', { MessageSid: sid(167), From: '60000', To: TO, Body: 'council tax' }, 'sms', '60000'],
+    ['a WhatsApp sender that is not a phone number', { MessageSid: sid(168), From: 'whatsapp:GB.ENT.98765', To: `whatsapp:${TO}`, Body: 'council tax' }, 'whatsapp', 'GB.ENT.98765'],
+  ])('a signed form with %s', async (_name, params, channel, address) => {
+    const res = await postSigned(served, MESSAGES, params as Record<string, string>);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
+    await settle(service);
+    expect(inboundCount(service)).toBe(1);
+    expect(service.db.prepare('SELECT channel, address FROM contacts').all()).toEqual([{ channel, address }]);
+    expect(service.fake!.sent).toHaveLength(1);
+    expect(service.fake!.sent[0]).toMatchObject({ channel, to: address });
+  });
+
+  it('a risk message in an odd form gets the safety reply and an urgent handoff', async () => {
+    const from = '+447700900169';
+    const res = await postSigned(served, MESSAGES, { From: from, Body: 'i want to end my life', NumMedia: 'several', MessageSid: 'not-a-sid' });
+    expect(res.status).toBe(200);
+    await settle(service);
+    expect(service.fake!.sent.find((m) => m.to === from)!.body).toContain('999');
+    const conversationId = service.conversations.findOrCreate('sms', from, service.clock.now()).id;
+    expect(service.handoffStore.open(conversationId)).toMatchObject({ level: 'urgent' });
+  });
+
+  it('a form without MessageSid delivered twice is stored once and answered once', async () => {
+    const form = { From: '+447700900170', To: TO, Body: 'council tax', AccountSid: TWILIO_ENV.TWILIO_ACCOUNT_SID };
+    for (let i = 0; i < 2; i++) expect((await postSigned(served, MESSAGES, form)).status).toBe(200);
+    await settle(service);
+    expect(inboundCount(service)).toBe(1);
+    expect(service.fake!.sent).toHaveLength(1);
+  });
+});
+
 describe('refused requests store nothing and send nothing', () => {
   const form = smsParams(sid(60), '+447700900160', 'do i have to pay council tax');
 
@@ -114,12 +162,10 @@ describe('refused requests store nothing and send nothing', () => {
   });
 
   it.each([
-    ['no MessageSid', { From: '+447700900161', To: '+447700900000', Body: 'hi' }],
-    ['a MessageSid that is not a SID', { MessageSid: 'hello', From: '+447700900161', To: '+447700900000', Body: 'hi' }],
     ['no From', { MessageSid: sid(61), To: '+447700900000', Body: 'hi' }],
-    ['a From that is not a number', { MessageSid: sid(62), From: 'not-a-number', To: '+447700900000', Body: 'hi' }],
-    ['a NumMedia that is not a number', { MessageSid: sid(63), From: '+447700900161', To: '+447700900000', Body: 'hi', NumMedia: 'lots' }],
-  ])('a signed form with %s gets 400 with the reason', async (_name, params) => {
+    ['a blank From', { MessageSid: sid(62), From: '  ', To: '+447700900000', Body: 'hi' }],
+    ['a From that is only the whatsapp: prefix', { MessageSid: sid(63), From: 'whatsapp:', To: 'whatsapp:+447700900000', Body: 'hi' }],
+  ])('a signed form with %s has nobody to answer: 400 with the reason', async (_name, params) => {
     const res = await postSigned(served, MESSAGES, params as Record<string, string>);
     expect(res.status).toBe(400);
     expect(await res.text()).toMatch(/^Bad request: /);
@@ -235,5 +281,78 @@ describe('rate limit per sender', () => {
       await limited.outbox.stop();
       limited.db.close();
     }
+  });
+});
+
+// WhatsApp users may hide their number behind a business-scoped user id (BSUID): Twilio then sends
+// From=whatsapp:<country>.<id> and ExternalUserId. They are answered like anyone else, through Twilio.
+describe('a WhatsApp sender without a phone number (business-scoped user id)', () => {
+  const BSUID = 'US.13491208655302741918';
+  const REST_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
+  let rest: ReturnType<typeof testService>;
+  let restServed: Served | undefined;
+  let posted: Array<Record<string, string>>;
+
+  beforeAll(() => {
+    delete process.env['TWILIO_REGION'];
+    delete process.env['TWILIO_EDGE'];
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterAll(() => nock.enableNetConnect());
+  beforeEach(async () => {
+    posted = [];
+    // Every send (the reply, and alerts to staff phones) goes to Twilio's REST API, mocked here.
+    nock('https://api.twilio.com')
+      .persist()
+      .post(REST_PATH, (body: Record<string, string>) => {
+        posted.push(body);
+        return true;
+      })
+      .reply(201, () => ({ sid: `SM${posted.length.toString(16).padStart(32, 'f')}`, status: 'queued', num_segments: '1' }));
+    rest = testService({ env: TWILIO_ENV, channel: new TwilioChannel(readConfig(TWILIO_ENV).twilio!, { keepAlive: false }) });
+    rest.outbox.start();
+    restServed = await serve(rest);
+  });
+  afterEach(async () => {
+    await restServed?.close();
+    await rest.outbox.stop();
+    rest.db.close();
+    nock.cleanAll();
+  });
+
+  const toBsuid = () => posted.filter((f) => f['To'] === `whatsapp:${BSUID}`);
+
+  it('is stored, answered through Twilio to the same id, and shown in the console', async () => {
+    const res = await postSigned(restServed!, MESSAGES, fixtureForm('whatsapp-bsuid-text.txt'));
+    expect(res.status).toBe(200);
+    await settle(rest);
+
+    const contact = rest.db.prepare('SELECT channel, address FROM contacts').all();
+    expect(contact).toEqual([{ channel: 'whatsapp', address: BSUID }]);
+    expect(inboundCount(rest)).toBe(1);
+    expect(toBsuid()).toHaveLength(1);
+    expect(toBsuid()[0]).toMatchObject({ From: `whatsapp:${SERVICE_NUMBER}` });
+    expect(toBsuid()[0]!['Body']).toMatch(/council tax/i);
+    expect(rest.db.prepare(`SELECT status FROM messages WHERE direction = 'out'`).pluck().all()).toEqual(['sent']);
+
+    const conversationId = rest.conversations.findOrCreate('whatsapp', BSUID, rest.clock.now()).id;
+    rest.staff.setPasswordHash(rest.staff.byEmail('admin@example.org')!.id, await hash('a long enough test password'));
+    const { client } = await loginToConsole(restServed!, 'admin@example.org', 'a long enough test password');
+    const page = await (await client.request(`/console/conversations/${conversationId}`)).text();
+    expect(page).toContain(BSUID);
+  });
+
+  it('a risk message from it gets the safety reply to the same id and an urgent handoff', async () => {
+    const form: Record<string, string> = { ...fixtureForm('whatsapp-bsuid-text.txt'), Body: 'i want to end my life tonight' };
+    for (const field of ['MessageSid', 'SmsSid', 'SmsMessageSid']) form[field] = sid(0xb2);
+    const res = await postSigned(restServed!, MESSAGES, form);
+    expect(res.status).toBe(200);
+    await settle(rest);
+
+    expect(toBsuid().length).toBeGreaterThanOrEqual(1);
+    expect(toBsuid()[0]!['Body']).toContain('999');
+    const conversationId = rest.conversations.findOrCreate('whatsapp', BSUID, rest.clock.now()).id;
+    expect(rest.handoffStore.open(conversationId)).toMatchObject({ level: 'urgent' });
   });
 });

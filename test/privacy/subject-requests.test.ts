@@ -56,4 +56,22 @@ describe('data-subject requests', () => {
     const others = JSON.parse(cli(databasePath, 'contact', 'export', '+447700900892').stdout) as { records: unknown[] };
     expect(others.records).toHaveLength(1);
   }, 60_000);
+
+  it('a WhatsApp user who hides their number is exported and erased by the id the console shows', async () => {
+    const databasePath = tempDbPath();
+    const bsuid = 'US.13491208655302741918';
+    const s = testService({ databasePath });
+    await converse(s, bsuid, 'whatsapp', SECRET);
+    await settle(s);
+    await s.outbox.stop();
+    s.db.close();
+
+    const exported = cli(databasePath, 'contact', 'export', `whatsapp:${bsuid}`);
+    expect(exported.status).toBe(0);
+    const data = JSON.parse(exported.stdout) as { records: Array<{ messages: Array<{ body: string }>; contact: { address: string } }> };
+    expect(data.records.map((r) => r.contact.address)).toEqual([bsuid]);
+    expect(data.records.flatMap((r) => r.messages.map((m) => m.body))).toContain(SECRET);
+    expect(cli(databasePath, 'contact', 'erase', `whatsapp:${bsuid}`).stdout).toMatch(/Erased everything held/);
+    expect((JSON.parse(cli(databasePath, 'contact', 'export', `whatsapp:${bsuid}`).stdout) as { records: unknown[] }).records).toEqual([]);
+  });
 });

@@ -180,7 +180,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     res.type('html').send(
       conversationPage(ctx(req, staff), {
         id, shortCode: details.shortCode,
-        channel: c.channel, language: c.language, mode: c.mode, optedOut: c.optedOut,
+        channel: c.channel, address: c.address, language: c.language, mode: c.mode, optedOut: c.optedOut,
         handoff: h ? { level: h.level, reason: h.reason, status: h.status, claimedByName: claimer?.name ?? null, raisedAt: h.raisedAt, outOfHours: h.outOfHours } : null,
         signals: d.events.forConversation(id).filter((e) => e.kind === 'handoff.requested' && typeof e.detail['signals'] === 'string').map((e) => String(e.detail['signals'])),
         transcript: d.messages.transcript(id),

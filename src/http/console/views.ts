@@ -2,6 +2,7 @@
 import type { StaffRow } from '../../store/staff-store.js';
 import type { QueueItem } from '../../store/handoff-store.js';
 import type { TranscriptLine } from '../../store/message-store.js';
+import { isPhoneNumber } from '../../lib/address.js';
 import { Html, html } from './html.js';
 
 /** What the Twilio codes staff meet most mean, in words. */
@@ -109,6 +110,8 @@ export interface ConversationView {
   id: number;
   shortCode: string | null;
   channel: 'sms' | 'whatsapp';
+  /** Their phone number, or the id WhatsApp gives instead when they hide it. */
+  address: string;
   language: string | null;
   mode: string;
   optedOut: boolean;
@@ -131,6 +134,7 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
     html`<form method="post" action="/console/conversations/${v.id}/${path}" class="inline">${csrf}<button type="submit" class="${cls}">${label}</button></form>`;
   const windowOpen = v.channel !== 'whatsapp' || (v.whatsappWindowClosesAt !== null && v.whatsappWindowClosesAt > now);
   const open = v.handoff !== null && (v.handoff.status === 'waiting' || v.handoff.status === 'claimed');
+  const phone = isPhoneNumber(v.address);
   return layout(`Conversation ${v.shortCode ?? v.id}`, ctx, html`
     <p><a href="/console">&larr; Queue</a></p>
     <h1>Conversation ${v.shortCode ?? `#${v.id}`}</h1>
@@ -140,6 +144,7 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
         : 'none'}</dd>
       ${v.signals.length > 0 ? html`<dt>Why</dt><dd id="signals">${v.signals.join('; ')}</dd>` : ''}
       <dt>Language</dt><dd id="language">${v.language ?? 'en'}</dd>
+      <dt>From</dt><dd id="address">${v.address}${phone ? '' : html` <span class="hint">(${v.channel === 'whatsapp' ? 'WhatsApp user id: they do not share their phone number' : 'not a phone number'})</span>`}</dd>
       <dt>Channel</dt><dd>${v.channel}${v.optedOut ? html` <span class="error">opted out (STOP)</span>` : ''}</dd>
       ${v.lastSendError ? html`<dt>Last send refused</dt><dd id="send-error" class="error">Twilio error ${v.lastSendError}${SEND_ERRORS[v.lastSendError] ? `: ${SEND_ERRORS[v.lastSendError]}` : ''}</dd>` : ''}
       ${v.channel === 'whatsapp'
@@ -167,10 +172,12 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
                     <button type="submit">Send template on WhatsApp</button>`
                   : html`<p class="hint">No approved WhatsApp templates are configured.</p>`}
               </form>
-              <form method="post" action="/console/conversations/${v.id}/reply" class="stack" id="reply-sms">${csrf}
-                <input type="hidden" name="channel" value="sms">
-                <label>Or text them by SMS instead <textarea name="text" rows="3" maxlength="1600" required></textarea></label>
-                <button type="submit">Send SMS</button></form>`}
+              ${phone
+                ? html`<form method="post" action="/console/conversations/${v.id}/reply" class="stack" id="reply-sms">${csrf}
+                  <input type="hidden" name="channel" value="sms">
+                  <label>Or text them by SMS instead <textarea name="text" rows="3" maxlength="1600" required></textarea></label>
+                  <button type="submit">Send SMS</button></form>`
+                : html`<p class="hint" id="no-sms">They have not shared a phone number (WhatsApp hides it), so they cannot be texted by SMS.</p>`}`}
           ${action('handback', 'Hand back to the assistant')}
           ${action('close', 'Close')}
         </section>`
