@@ -57,7 +57,7 @@ describe('data-subject requests', () => {
     expect(after.records).toEqual([]);
     const others = JSON.parse(cli(databasePath, 'contact', 'export', '+447700900892').stdout) as { records: unknown[] };
     expect(others.records).toHaveLength(1);
-  }, 60_000);
+  }, 240_000);
 });
 
 const NAME = 'Jordan Quillfeather';
@@ -123,7 +123,7 @@ describe('data-subject requests about a handed-over conversation', () => {
       ['Dee (21Plus duty PA)', 'note'],
       ['Fran (team manager)', 'view'],
     ]);
-  }, 60_000);
+  }, 240_000);
 
   it('erasure removes the PA\'s relayed text and the alerts from the staff phone\'s thread, and the notes, audit entries and campaign records', async () => {
     const { databasePath, jordanCode, morganCode } = await handedOverWithRelay();
@@ -152,5 +152,5 @@ describe('data-subject requests about a handed-over conversation', () => {
       await s.outbox.stop();
       s.db.close();
     }
-  }, 60_000);
+  }, 240_000);
 });
