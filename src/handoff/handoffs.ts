@@ -16,6 +16,7 @@ import type { MessageStore } from '../store/message-store.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { LiveUpdates } from './live-updates.js';
 import type { Metrics } from '../lib/metrics.js';
+import { parseRelay } from './relay-code.js';
 import type { Rota, StaffDef } from './rota.js';
 
 export interface HandoffDeps {
@@ -48,6 +49,12 @@ export interface ReplyOptions {
   /** The PA's own words when `text` is a machine translation of them. */
   original?: string;
 }
+
+/** What became of a PA's text from their phone: each has its own staff text in content/system/en.yaml. */
+export type RelayResult = 'sent' | 'unknown' | 'claimed' | 'not_sent';
+
+/** Managers and admins may end a handoff another member of staff has claimed (a PA off sick, a shift over); PAs may not. */
+export const mayEndOthersClaim = (staff: StaffRow): boolean => staff.role !== 'pa';
 
 export class HandoffError extends Error {
   constructor(message: string, readonly status = 409) {
@@ -210,6 +217,11 @@ export class Handoffs {
     const now = this.#d.clock.now();
     this.#d.db.transaction(() => {
       const h = this.#openOrFail(conversationId);
+      // A claimed conversation is the claimer's: another PA ending it would cut off a conversation in progress.
+      const othersClaim = h.status === 'claimed' && h.claimedBy !== null && h.claimedBy !== staff.id;
+      if (othersClaim && !mayEndOthersClaim(staff)) {
+        throw new HandoffError('Another member of staff has claimed this conversation: only they or a manager can hand it back or close it.', 403);
+      }
       this.#d.handoffs.end(h.id, status, staff.id, now);
       this.#setMode(conversationId, 'bot', 'none', now);
       if (status === 'returned') {
@@ -220,7 +232,7 @@ export class Handoffs {
           segments: countSegments(body), ignoreOptOut: false, at: now,
         });
       }
-      this.#d.staff.audit(staff.id, status === 'returned' ? 'hand_back' : 'close', conversationId, { handoff: h.id }, now);
+      this.#d.staff.audit(staff.id, status === 'returned' ? 'hand_back' : 'close', conversationId, { handoff: h.id, ...(othersClaim ? { claimedBy: h.claimedBy } : {}) }, now);
     }).immediate();
     this.#d.outbox.kick();
     this.#d.live.publish({ conversationId, what: 'ended' });
@@ -246,15 +258,24 @@ export class Handoffs {
     return true;
   }
 
-  /** A PA's text from their registered phone: "K7Q2 message" goes to that conversation. */
-  relayFromStaffPhone(staff: StaffRow, text: string): { delivered: boolean; code: string | null } {
-    const m = /^\s*#?([A-Za-z0-9]{4})\b[\s:,-]*([\s\S]*)$/.exec(text);
-    const code = m ? m[1]!.toUpperCase() : null;
+  /**
+   * A PA's text from their registered phone: "K7Q2 message" goes to that conversation. Whatever happens, the answer
+   * is for the PA: a conversation someone else has claimed, or a text that cannot be sent, is reported to them and
+   * never treated as a young person's message.
+   */
+  relayFromStaffPhone(staff: StaffRow, text: string): { result: RelayResult; code: string | null } {
+    const parsed = parseRelay(text);
+    const code = parsed?.code ?? null;
     const conversationId = code ? this.#d.handoffs.conversationByCode(code) : undefined;
-    if (!code || conversationId === undefined || !this.#d.handoffs.open(conversationId) || m![2]!.trim() === '') {
-      return { delivered: false, code };
+    const h = conversationId === undefined ? undefined : this.#d.handoffs.open(conversationId);
+    if (!parsed || !h || parsed.message.trim() === '') return { result: 'unknown', code };
+    if (h.status === 'claimed' && h.claimedBy !== staff.id) return { result: 'claimed', code };
+    try {
+      this.reply(h.conversationId, staff, parsed.message);
+    } catch (err) {
+      if (!(err instanceof HandoffError)) throw err;
+      return { result: 'not_sent', code };
     }
-    this.reply(conversationId, staff, m![2]!);
-    return { delivered: true, code };
+    return { result: 'sent', code };
   }
 }

@@ -17,7 +17,7 @@ import type { EventStore } from '../store/event-store.js';
 import type { MessageStore, StoredInbound } from '../store/message-store.js';
 import pLimit from 'p-limit';
 import { ConversationQueue } from './conversation-queue.js';
-import type { Handoffs } from '../handoff/handoffs.js';
+import type { Handoffs, RelayResult } from '../handoff/handoffs.js';
 import type { LiveUpdates } from '../handoff/live-updates.js';
 import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
@@ -68,6 +68,15 @@ export interface TurnOutcome {
  * answered, and the first reply would wait for the last message's reading.
  */
 const TURNS_AT_ONCE = 8;
+
+/** The staff text (content/system/en.yaml) a PA gets back for each outcome of a text from their phone. */
+const RELAY_TEXTS: Readonly<Record<RelayResult, string>> = { sent: 'relay_sent', unknown: 'relay_unknown', claimed: 'relay_claimed', not_sent: 'relay_failed' };
+const RELAY_WHY: Readonly<Record<RelayResult, string>> = {
+  sent: 'relayed from a staff phone',
+  unknown: 'staff phone, no open conversation with that code',
+  claimed: 'staff phone, the conversation is claimed by someone else',
+  not_sent: 'staff phone, the text could not be sent',
+};
 
 export interface Received {
   duplicate: boolean;
@@ -148,6 +157,18 @@ export class TurnRunner {
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
     log.error({ err }, 'turn failed');
     const now = clock.now();
+    if (this.#staffPhone(inbound)) {
+      // A staff phone never gets the young person's safety reply or raises a handoff on the PA's own number.
+      const text = renderReply({ parts: [{ kind: 'system', key: RELAY_TEXTS.not_sent }] }, catalogue, 'en');
+      db.transaction(() => {
+        if (!messages.markFailedTurn(inbound.id, now)) return;
+        messages.queueReply({ conversationId: inbound.conversationId, replyTo: inbound.id, seq: 0, body: text, language: 'en', origin: 'bot',
+          segments: countSegments(text), ignoreOptOut: true, at: now });
+        events.append({ conversationId: inbound.conversationId, messageId: inbound.id, kind: 'turn.failed', detail: { error: err instanceof Error ? err.name : 'unknown', staff: true }, at: now });
+      }).immediate();
+      outbox.kick();
+      return;
+    }
     let urgent = false;
     try {
       urgent = understander.screen.screen(inbound.text)?.level === 'urgent';
@@ -183,9 +204,9 @@ export class TurnRunner {
     const result = db.transaction(() => {
       if (!messages.markProcessed(inbound.id, 'en', now)) return null;
       const relayed = this.#d.handoffs.relayFromStaffPhone(staffMember, inbound.text);
-      const body = renderReply({ parts: [{ kind: 'system', key: relayed.delivered ? 'relay_sent' : 'relay_unknown', vars: { code: relayed.code ?? '' } }] }, catalogue, 'en');
+      const body = renderReply({ parts: [{ kind: 'system', key: RELAY_TEXTS[relayed.result], vars: { code: relayed.code ?? '' } }] }, catalogue, 'en');
       messages.queueReply({ conversationId, replyTo: inbound.id, seq: 0, body, language: 'en', origin: 'bot', segments: countSegments(body), ignoreOptOut: true, at: now });
-      events.append({ conversationId, messageId: inbound.id, kind: 'staff.relay', detail: { delivered: relayed.delivered }, at: now });
+      events.append({ conversationId, messageId: inbound.id, kind: 'staff.relay', detail: { delivered: relayed.result === 'sent', result: relayed.result }, at: now });
       return { relayed, body };
     }).immediate();
     if (!result) return null;
@@ -193,7 +214,7 @@ export class TurnRunner {
     return {
       inboundId: inbound.id, conversationId, language: 'en', replies: [result.body], segments: countSegments(result.body),
       durationMs: performance.now() - started,
-      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, language: 'en', languageSource: null, why: [result.relayed.delivered ? 'relayed from a staff phone' : 'staff phone, no open conversation with that code'] },
+      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, language: 'en', languageSource: null, why: [RELAY_WHY[result.relayed.result]] },
     };
   }
 
@@ -215,6 +236,9 @@ export class TurnRunner {
    * model. Those wait on providers, so they run outside the turn's slot.
    */
   async #answer(inbound: StoredInbound): Promise<TurnOutcome | null> {
+    // A PA's text is never read as a young person's: no translation, no risk screen, no intents.
+    const staffMember = this.#staffPhone(inbound);
+    if (staffMember) return this.#slots(() => this.#relay(inbound, inbound.conversationId, staffMember, performance.now()));
     const english = await this.#english(inbound);
     const read = await this.#slots(async (): Promise<{ done: true; outcome: TurnOutcome | null } | { done: false; u: Understanding }> => {
       const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
@@ -230,19 +254,18 @@ export class TurnRunner {
   }
 
   #wantsOptionalSteps(inbound: StoredInbound, u: Understanding): boolean {
-    const { answerer, hybrid, conversations } = this.#d;
-    if ((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '') return false;
-    const conversation = conversations.get(inbound.conversationId);
-    return !(conversation && this.#staffSender(inbound, conversation));
+    const { answerer, hybrid } = this.#d;
+    return !((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '');
   }
 
   /**
    * The member of staff whose registered phone sent this SMS, if any. A simulator message is never one: anyone
    * can type a PA's number into the simulator.
    */
-  #staffSender(inbound: StoredInbound, conversation: Conversation): StaffRow | undefined {
-    if (inbound.simulated || conversation.channel !== 'sms') return undefined;
-    return this.#d.staff.byPhone(conversation.address);
+  #staffPhone(inbound: StoredInbound): StaffRow | undefined {
+    if (inbound.simulated) return undefined;
+    const conversation = this.#d.conversations.get(inbound.conversationId);
+    return conversation?.channel === 'sms' ? this.#d.staff.byPhone(conversation.address) : undefined;
   }
 
   async #turn(inbound: StoredInbound, understanding: Understanding): Promise<TurnOutcome | null> {
@@ -251,9 +274,6 @@ export class TurnRunner {
     const log = this.#d.logger.child({ messageSid: inbound.providerId, conversationId: inbound.conversationId });
     const conversation = conversations.get(inbound.conversationId);
     if (!conversation) throw new Error(`conversation ${inbound.conversationId} is missing`);
-
-    const staffMember = this.#staffSender(inbound, conversation);
-    if (staffMember) return this.#relay(inbound, conversation.id, staffMember, started);
 
     const now = clock.now();
     const decision = decide({

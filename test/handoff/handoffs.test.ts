@@ -161,6 +161,46 @@ describe('staff actions', () => {
     expect(wrong!.replies[0]).toMatch(/No open conversation has that code/);
   });
 
+  it('a PA relaying by text to a conversation another PA has claimed gets a plain "claimed by someone else" text, never the young person\'s path', async () => {
+    const { s, channel } = start(TUESDAY_10AM);
+    const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone call me back');
+    await settle(s);
+    const code = s.db.prepare('SELECT short_code AS c FROM conversations WHERE id = ?').pluck().get(o!.conversationId) as string;
+    s.handoffs.claim(o!.conversationId, s.staff.byEmail('duty.north@example.org')!);
+    const toYoungPerson = sentTo(channel, YOUNG_PERSON).length;
+    const toPa = sentTo(channel, DUTY_21PLUS).length;
+
+    // The PA's words quote the young person's risk: the screen would read them as urgent if they were a young person's.
+    await converse(s, DUTY_21PLUS, 'sms', `${code} Sam, you said you took all your tablets, I am calling you now`);
+    await settle(s);
+    const paGot = sentTo(channel, DUTY_21PLUS).slice(toPa);
+    expect(paGot).toEqual([expect.stringMatching(new RegExp(`${code}.*claimed by someone else`))]);
+    expect(paGot[0]).not.toContain('999');
+    expect(sentTo(channel, YOUNG_PERSON)).toHaveLength(toYoungPerson);
+    const paThread = s.conversations.findOrCreate('sms', DUTY_21PLUS, s.clock.now());
+    expect(paThread.mode).toBe('bot');
+    expect(s.handoffStore.latest(paThread.id)).toBeUndefined();
+    expect(s.handoffStore.open(o!.conversationId)).toMatchObject({ status: 'claimed', claimedBy: s.staff.byEmail('duty.north@example.org')!.id });
+    expect(sentTo(channel, MANAGER)).toHaveLength(0); // nobody is alerted about the PA's own number
+  });
+
+  it('a relayed text that cannot be sent (too long) tells the PA so in plain words, and never raises a handoff on their number', async () => {
+    const { s, channel } = start(TUESDAY_10AM);
+    const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone call me back');
+    await settle(s);
+    const code = s.db.prepare('SELECT short_code AS c FROM conversations WHERE id = ?').pluck().get(o!.conversationId) as string;
+    const toPa = sentTo(channel, DUTY_21PLUS).length;
+    await converse(s, DUTY_21PLUS, 'sms', `${code} you said you took all your tablets. ${'I am on my way, stay where you are. '.repeat(50)}`);
+    await settle(s);
+    const paGot = sentTo(channel, DUTY_21PLUS).slice(toPa);
+    expect(paGot).toHaveLength(1);
+    expect(paGot[0]).toMatch(/not sent/i);
+    expect(paGot[0]).not.toContain('999');
+    const paThread = s.conversations.findOrCreate('sms', DUTY_21PLUS, s.clock.now());
+    expect(s.handoffStore.latest(paThread.id)).toBeUndefined();
+    expect(s.handoffStore.open(o!.conversationId)!.status).toBe('waiting');
+  });
+
   it('a risk message while with a PA keeps the PA, raises the level to urgent and still sends the safety reply', async () => {
     const { s, channel } = start(TUESDAY_10AM);
     const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone ring me');

@@ -8,7 +8,7 @@ import { csrfSync } from 'csrf-sync';
 import { z } from 'zod';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { HandoffError, type Handoffs } from '../../handoff/handoffs.js';
+import { HandoffError, mayEndOthersClaim, type Handoffs } from '../../handoff/handoffs.js';
 import type { LiveUpdates } from '../../handoff/live-updates.js';
 import { WHATSAPP_WINDOW_MS, type WhatsAppTemplate } from '../../handoff/whatsapp-templates.js';
 import type { ConversationStore } from '../../store/conversation-store.js';
@@ -25,6 +25,8 @@ import type { ResponseTargets } from '../../handoff/rota.js';
 import { reportHtml } from '../../insights/report-html.js';
 import { createReportStore } from '../../store/report-store.js';
 import type { ContentChangeStore } from '../../store/content-change-store.js';
+import { createAccessStore } from '../../store/access-store.js';
+import { readBasis, type ReadBasis } from './access.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -163,20 +165,38 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     });
   });
 
-  const conversationId = (req: Request): number | undefined => {
+  const access = createAccessStore(d.db);
+  /**
+   * The conversation in the path, when this member of staff may open it (see access.ts). Otherwise the answer is
+   * sent here: 404 for no such conversation or a staff phone's thread, 403 for one they may not open; either
+   * refusal is audited, so someone browsing by id shows in the audit log.
+   */
+  const readable = (req: Request, res: Response, attempt: string): { id: number; basis: ReadBasis } | undefined => {
+    const staff = staffOf(req);
     const parsed = idParam.safeParse(req.params['id']);
-    return parsed.success && d.conversations.get(parsed.data) ? parsed.data : undefined;
+    const facts = parsed.success ? access.facts(parsed.data, staff) : undefined;
+    if (!parsed.success || !facts) {
+      res.status(404).type('text/plain').send('No such conversation');
+      return undefined;
+    }
+    const basis = readBasis(staff, facts);
+    if (basis) return { id: parsed.data, basis };
+    d.staff.audit(staff.id, 'denied', parsed.data, { attempt }, d.clock.now());
+    if (facts.staffThread) res.status(404).type('text/plain').send('No such conversation');
+    else res.status(403).type('text/plain').send('You can open a conversation while it is waiting for a person, or later one you or your team handled. Ask a manager if you need this one.');
+    return undefined;
   };
 
   router.get('/console/conversations/:id', (req, res) => {
-    const id = conversationId(req);
-    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+    const readOk = readable(req, res, 'view');
+    if (!readOk) return;
+    const { id, basis } = readOk;
     const staff = staffOf(req);
     const c = d.conversations.get(id)!;
     const h = d.handoffStore.latest(id);
     const claimer = h?.claimedBy ? d.staff.byId(h.claimedBy) : undefined;
     const details = d.conversations.details(id)!;
-    d.staff.audit(staff.id, 'view', id, {}, d.clock.now());
+    d.staff.audit(staff.id, 'view', id, { basis }, d.clock.now());
     res.type('html').send(
       conversationPage(ctx(req, staff), {
         id, shortCode: details.shortCode,
@@ -188,6 +208,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
         whatsappWindowClosesAt: details.lastInboundAt ? new Date(new Date(details.lastInboundAt).getTime() + WHATSAPP_WINDOW_MS) : null,
         templates: d.templates.map((t) => ({ name: t.name, label: t.label })),
         claimedByMe: h?.claimedBy === staff.id,
+        mayEnd: h?.status !== 'claimed' || h.claimedBy === staff.id || mayEndOthersClaim(staff),
         translateReplies: d.translation.enabled && (c.language ?? 'en') !== 'en',
         lastSendError: details.lastSendError,
       }, d.clock.now()),
@@ -195,16 +216,17 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   });
 
   router.get('/console/conversations/:id/transcript', (req, res) => {
-    const id = conversationId(req);
-    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
-    res.type('html').send(transcriptList(d.messages.transcript(id)).text);
+    const readOk = readable(req, res, 'view_transcript');
+    if (!readOk) return;
+    d.staff.audit(staffOf(req).id, 'view_transcript', readOk.id, { basis: readOk.basis }, d.clock.now());
+    res.type('html').send(transcriptList(d.messages.transcript(readOk.id)).text);
   });
 
   /** Runs a staff action and goes back to the conversation, with what happened as a flash message. */
   const act = (path: string, run: (id: number, staff: StaffRow, body: Record<string, string>) => string) =>
     router.post(`/console/conversations/:id/${path}`, (req, res) => {
-      const id = conversationId(req);
-      if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+      const id = readable(req, res, path)?.id;
+      if (id === undefined) return;
       try {
         req.session.flash = run(id, staffOf(req), (req.body ?? {}) as Record<string, string>);
       } catch (err) {
@@ -228,8 +250,8 @@ export function consoleRoutes(d: ConsoleDeps): Router {
 
   // The PA writes in English; the translation and its back-translation are shown before anything is sent.
   router.post('/console/conversations/:id/reply-preview', async (req, res) => {
-    const id = conversationId(req);
-    if (id === undefined) return res.status(404).type('text/plain').send('No such conversation');
+    const id = readable(req, res, 'reply-preview')?.id;
+    if (id === undefined) return;
     const text = String((req.body as Record<string, unknown>)['text'] ?? '').trim();
     const language = d.conversations.get(id)!.language ?? 'en';
     const translated = text ? await d.translation.translate(text, 'en', language) : null;

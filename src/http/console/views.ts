@@ -123,6 +123,8 @@ export interface ConversationView {
   whatsappWindowClosesAt: Date | null;
   templates: Array<{ name: string; label: string }>;
   claimedByMe: boolean;
+  /** Whether this member of staff may hand back or close it: anyone while it waits; once claimed, the claimer or a manager. */
+  mayEnd: boolean;
   /** Replies are translated into the young person's language (with a preview) when a provider is configured. */
   translateReplies: boolean;
   lastSendError: string | null;
@@ -178,8 +180,10 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
                   <label>Or text them by SMS instead <textarea name="text" rows="3" maxlength="1600" required></textarea></label>
                   <button type="submit">Send SMS</button></form>`
                 : html`<p class="hint" id="no-sms">They have not shared a phone number (WhatsApp hides it), so they cannot be texted by SMS.</p>`}`}
-          ${action('handback', 'Hand back to the assistant')}
-          ${action('close', 'Close')}
+          ${v.mayEnd
+            ? html`${action('handback', 'Hand back to the assistant')}
+              ${action('close', 'Close')}`
+            : html`<p class="hint">Only ${v.handoff!.claimedByName ?? 'the member of staff who claimed it'} or a manager can hand this back or close it.</p>`}
         </section>`
       : html`<p class="hint">Not waiting for a person. The assistant answers this conversation.</p>`}
     <section>
