@@ -3,7 +3,7 @@ import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
 import { serve, testService, type Served } from '../helpers/test-service.js';
-import { csrfOf, loginToConsole } from '../helpers/console-client.js';
+import { consoleClient, csrfOf, loginToConsole } from '../helpers/console-client.js';
 
 let service: ReturnType<typeof testService>;
 let served: Served;
@@ -52,6 +52,45 @@ describe('without a login', () => {
     const res = await fetch(`${served.url}/console/conversations/${id()}/${action}`, { method: 'POST', body: new URLSearchParams({ text: 'hi' }), redirect: 'manual' });
     expect([401, 403]).toContain(res.status);
     expect(service.handoffStore.open(id())!.status).toBe('waiting');
+  });
+});
+
+const sessionRows = () => (service.db.prepare('SELECT COUNT(*) AS n FROM staff_sessions').get() as { n: number }).n;
+
+describe('sessions are stored only for staff who logged in', () => {
+  it('anonymous visits to the login page, the console and failed logins store no session', async () => {
+    const before = sessionRows();
+    for (let i = 0; i < 25; i++) expect((await fetch(`${served.url}/console/login`)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await fetch(`${served.url}/console`, { redirect: 'manual' })).status).toBe(303);
+    const { res } = await loginToConsole(served, 'nobody@example.org', 'not a password at all');
+    expect(res.status).toBe(401);
+    expect(sessionRows()).toBe(before);
+
+    const { res: ok } = await login();
+    expect(ok.status).toBe(303);
+    expect(sessionRows()).toBe(before + 1);
+  });
+
+  it('the login form still needs its CSRF token: none, a token without its cookie, or another browser\'s token is refused', async () => {
+    const before = sessionRows();
+    const post = (client: ReturnType<typeof consoleClient>, fields: Record<string, string>) =>
+      client.request('/console/login', { method: 'POST', body: new URLSearchParams({ email: 'duty.north@example.org', password: PASSWORD, ...fields }) });
+
+    const victim = consoleClient(served);
+    const attacker = consoleClient(served);
+    const attackerToken = csrfOf(await (await attacker.request('/console/login')).text());
+    await victim.request('/console/login');
+    expect((await post(victim, {})).status).toBe(403);
+    expect((await post(consoleClient(served), { _csrf: attackerToken })).status).toBe(403);
+    expect((await post(victim, { _csrf: attackerToken })).status).toBe(403);
+    // A cookie the server did not sign, carrying the token the form sends, is worthless too.
+    const forged = consoleClient(served);
+    forged.cookies.set([...victim.cookies.keys()][0]!, 'made-up-token.bad-signature');
+    expect((await post(forged, { _csrf: 'made-up-token' })).status).toBe(403);
+    expect(sessionRows()).toBe(before);
+
+    const victimToken = csrfOf(await (await victim.request('/console/login')).text());
+    expect((await post(victim, { _csrf: victimToken })).status).toBe(303);
   });
 });
 

@@ -17,6 +17,7 @@ import type { HandoffStore } from '../../store/handoff-store.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { SqliteSessionStore } from '../../store/session-store.js';
+import { loginCsrf } from './login-csrf.js';
 import type { StaffRow, StaffStore } from '../../store/staff-store.js';
 import { auditPage, conversationPage, loginPage, queuePage, queueTable, replyPreviewPage, transcriptList, type PageContext } from './views.js';
 import type { TranslationService } from '../../translation/translation-service.js';
@@ -68,13 +69,15 @@ const idParam = z.coerce.number().int().positive();
 export function consoleRoutes(d: ConsoleDeps): Router {
   const router = Router();
   if (!d.sessionSecret) d.logger.warn('SESSION_SECRET is not set: staff sessions end when the service restarts');
+  const secret = d.sessionSecret ?? randomBytes(32).toString('hex');
   const store = new SqliteSessionStore(d.db, () => d.clock.now());
   router.use(
     '/console',
     express.urlencoded({ extended: false, limit: '32kb' }),
+    // Nothing is stored until a login succeeds (saveUninitialized: false, and nothing anonymous touches the session).
     session({
       name: 'offerline.sid',
-      secret: d.sessionSecret ?? randomBytes(32).toString('hex'),
+      secret,
       store,
       resave: false,
       saveUninitialized: false,
@@ -86,23 +89,30 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?.['_csrf'],
   });
-  router.use('/console', csrfSynchronisedProtection);
+  // The login form's token lives in a signed cookie: keeping it in a session would store one for every visitor.
+  const loginToken = loginCsrf(secret, () => d.clock.now());
 
   const ctx = (req: Request, staff: StaffRow | null): PageContext => {
     const flash = req.session.flash;
     delete req.session.flash;
     return { staff, csrf: generateToken(req), flash };
   };
+  const loginCtx = (req: Request, res: Response): PageContext => ({ staff: null, csrf: loginToken.token(req, res) });
 
   // Repeated wrong passwords from one address are slowed to a stop; a successful login does not count.
   const loginLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
 
   router.get('/console/login', (req, res) => {
     if (req.session.staffId) return res.redirect(303, '/console');
-    res.type('html').send(loginPage(ctx(req, null)));
+    res.type('html').send(loginPage(loginCtx(req, res)));
   });
 
-  router.post('/console/login', loginLimiter, async (req, res, next) => {
+  const loginCsrfChecked = (req: Request, res: Response, next: NextFunction) => {
+    if (loginToken.valid(req)) return next();
+    res.status(403).type('html').send(loginPage(loginCtx(req, res), 'The login form had expired. Please try again.'));
+  };
+
+  router.post('/console/login', loginCsrfChecked, loginLimiter, async (req, res, next) => {
     const form = loginForm.safeParse(req.body);
     const staff = form.success ? d.staff.byEmail(form.data.email) : undefined;
     let ok = false;
@@ -113,7 +123,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     }
     if (!ok || !staff) {
       d.staff.audit(staff?.id ?? null, 'login_failed', null, {}, d.clock.now());
-      res.status(401).type('html').send(loginPage(ctx(req, null), 'That email and password do not match a staff account.'));
+      res.status(401).type('html').send(loginPage(loginCtx(req, res), 'That email and password do not match a staff account.'));
       return;
     }
     // A new session id at login, so a session fixed before login is worthless.
@@ -124,6 +134,9 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       req.session.save((e) => (e ? next(e) : res.redirect(303, '/console')));
     });
   });
+
+  // Every other form carries the session's own token.
+  router.use('/console', csrfSynchronisedProtection);
 
   /** Everything below needs a logged-in, active member of staff. Pages redirect to the login; the rest get 401. */
   const requireStaff = (req: Request, res: Response, next: NextFunction) => {
