@@ -47,7 +47,6 @@ export interface ConsoleDeps {
   clock: Clock;
   logger: Logger;
   sessionSecret?: string;
-  trustProxy: boolean;
   translation: TranslationService;
   contentChanges: ContentChangeStore;
   /** Intent ids a phrasing can be added to. */
@@ -65,6 +64,14 @@ const staffOf = (req: Request): StaffRow => (req as unknown as StaffRequest).sta
 const SESSION_HOURS = 8;
 const loginForm = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(500) });
 const idParam = z.coerce.number().int().positive();
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const LOGIN_FAILURES_PER_ACCOUNT = 10;
+const LOGIN_FAILURES_PER_ADDRESS = 50;
+/** The email a login form names, as the login looks it up. */
+const loginEmail = (req: Request): string => {
+  const email = (req.body as Record<string, unknown> | undefined)?.['email'];
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 200) : '';
+};
 
 export function consoleRoutes(d: ConsoleDeps): Router {
   const router = Router();
@@ -82,7 +89,8 @@ export function consoleRoutes(d: ConsoleDeps): Router {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      proxy: d.trustProxy,
+      // No `proxy` option: the cookie is Secure when req.secure is, which follows the app's TRUST_PROXY setting
+      // (express-session's own proxy: true would believe X-Forwarded-Proto from anyone).
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_HOURS * 3600_000, path: '/console' },
     }),
   );
@@ -99,8 +107,16 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   };
   const loginCtx = (req: Request, res: Response): PageContext => ({ staff: null, csrf: loginToken.token(req, res) });
 
-  // Repeated wrong passwords from one address are slowed to a stop; a successful login does not count.
-  const loginLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
+  // Wrong passwords are limited per account, from wherever they come, so one person behind the same proxy as the
+  // staff cannot lock everyone out; the per-address limit is higher and stops one address trying many accounts.
+  // Successful logins do not count. Failures for an unknown email count against that email, as for a real one.
+  const accountLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS, limit: LOGIN_FAILURES_PER_ACCOUNT, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false,
+    keyGenerator: (req) => `account:${loginEmail(req)}`,
+  });
+  const addressLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS, limit: LOGIN_FAILURES_PER_ADDRESS, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false,
+  });
 
   router.get('/console/login', (req, res) => {
     if (req.session.staffId) return res.redirect(303, '/console');
@@ -112,7 +128,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     res.status(403).type('html').send(loginPage(loginCtx(req, res), 'The login form had expired. Please try again.'));
   };
 
-  router.post('/console/login', loginCsrfChecked, loginLimiter, async (req, res, next) => {
+  router.post('/console/login', loginCsrfChecked, addressLimiter, accountLimiter, async (req, res, next) => {
     const form = loginForm.safeParse(req.body);
     const staff = form.success ? d.staff.byEmail(form.data.email) : undefined;
     let ok = false;
