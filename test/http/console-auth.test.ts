@@ -1,9 +1,22 @@
 /** The console refuses everything without a login; logins are checked, rate-limited and protected from CSRF. */
 import { hash } from '@node-rs/argon2';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
 import { serve, testService, type Served } from '../helpers/test-service.js';
 import { consoleClient, csrfOf, loginToConsole } from '../helpers/console-client.js';
+
+// Every argon2 verification the console makes is recorded (and still done), to see which logins run one.
+const argon = vi.hoisted(() => ({ verified: [] as string[] }));
+vi.mock('@node-rs/argon2', async (importOriginal) => {
+  const real = await importOriginal<typeof import('@node-rs/argon2')>();
+  return {
+    ...real,
+    verify: (...args: Parameters<typeof real.verify>) => {
+      argon.verified.push(String(args[0]));
+      return real.verify(...args);
+    },
+  };
+});
 
 let service: ReturnType<typeof testService>;
 let served: Served;
@@ -91,6 +104,21 @@ describe('sessions are stored only for staff who logged in', () => {
 
     const victimToken = csrfOf(await (await victim.request('/console/login')).text());
     expect((await post(victim, { _csrf: victimToken })).status).toBe(303);
+  });
+});
+
+describe('a login does the same work whether or not the account exists', () => {
+  it('an unknown email, an account without a password and a wrong password each run one argon2id verification of the same cost', async () => {
+    // "$argon2id$v=19$m=19456,t=2,p=1$...": the algorithm, version and cost decide how long a verification takes.
+    const cost = (h: string) => h.split('$').slice(1, 4).join('$');
+    const real = cost(service.staff.byEmail('duty.north@example.org')!.passwordHash!);
+    expect(real).toMatch(/^argon2id\$/);
+    for (const [email, password] of [['nobody.here@example.org', 'whatever it is'], ['duty.south@example.org', 'whatever it is'], ['duty.north@example.org', 'wrong password']] as const) {
+      argon.verified.length = 0;
+      const { res } = await login(email, password);
+      expect(res.status).toBe(401);
+      expect(argon.verified.map(cost)).toEqual([real]);
+    }
   });
 });
 

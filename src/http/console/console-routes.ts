@@ -1,6 +1,6 @@
 /** @module /console: staff log in, see the queue live, open a conversation, claim, reply, note, hand back, close. */
 import { randomBytes } from 'node:crypto';
-import { verify } from '@node-rs/argon2';
+import { hash, verify } from '@node-rs/argon2';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import session from 'express-session';
@@ -118,6 +118,10 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     windowMs: LOGIN_WINDOW_MS, limit: LOGIN_FAILURES_PER_ADDRESS, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false,
   });
 
+  // A hash of a password nobody knows, made as every staff hash is (argon2id, the same cost), for unknown accounts.
+  const dummyHash = hash(randomBytes(32).toString('base64url'));
+  dummyHash.catch(() => undefined); // a failure is met (and refused) at the login that awaits it
+
   router.get('/console/login', (req, res) => {
     if (req.session.staffId) return res.redirect(303, '/console');
     res.type('html').send(loginPage(loginCtx(req, res)));
@@ -131,12 +135,14 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   router.post('/console/login', loginCsrfChecked, addressLimiter, accountLimiter, async (req, res, next) => {
     const form = loginForm.safeParse(req.body);
     const staff = form.success ? d.staff.byEmail(form.data.email) : undefined;
-    let ok = false;
+    // One verification whoever the form names, so how long a login takes does not tell who has an account.
+    let verified = false;
     try {
-      ok = Boolean(staff?.active && staff.passwordHash && (await verify(staff.passwordHash, form.data!.password)));
+      verified = await verify(staff?.passwordHash ?? (await dummyHash), form.success ? form.data.password : '');
     } catch {
-      ok = false;
+      verified = false;
     }
+    const ok = verified && staff?.active === true && staff.passwordHash !== null;
     if (!ok || !staff) {
       d.staff.audit(staff?.id ?? null, 'login_failed', null, {}, d.clock.now());
       res.status(401).type('html').send(loginPage(loginCtx(req, res), 'That email and password do not match a staff account.'));
