@@ -1,5 +1,5 @@
 /** @module /console: staff log in, see the queue live, open a conversation, claim, reply, note, hand back, close. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -30,6 +30,8 @@ import type { ContentChangeStore } from '../../store/content-change-store.js';
 declare module 'express-session' {
   interface SessionData {
     staffId?: number;
+    /** Which password the login was made with (see credentialOf); a session from before a reset is refused. */
+    credential?: string;
     flash?: string;
   }
 }
@@ -67,6 +69,8 @@ const idParam = z.coerce.number().int().positive();
 const LOGIN_WINDOW_MS = 15 * 60_000;
 const LOGIN_FAILURES_PER_ACCOUNT = 10;
 const LOGIN_FAILURES_PER_ADDRESS = 50;
+/** A digest of the password hash a session was opened with: not the hash itself, which stays in the staff table. */
+const credentialOf = (passwordHash: string): string => createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
 /** The email a login form names, as the login looks it up. */
 const loginEmail = (req: Request): string => {
   const email = (req.body as Record<string, unknown> | undefined)?.['email'];
@@ -152,6 +156,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.staffId = staff.id;
+      req.session.credential = credentialOf(staff.passwordHash!);
       d.staff.audit(staff.id, 'login', null, {}, d.clock.now());
       req.session.save((e) => (e ? next(e) : res.redirect(303, '/console')));
     });
@@ -163,9 +168,15 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   /** Everything below needs a logged-in, active member of staff. Pages redirect to the login; the rest get 401. */
   const requireStaff = (req: Request, res: Response, next: NextFunction) => {
     const staff = req.session.staffId ? d.staff.byId(req.session.staffId) : undefined;
-    if (!staff?.active) {
-      if (req.method === 'GET' && req.accepts('html') && !req.path.endsWith('/events')) res.redirect(303, '/console/login');
-      else res.status(401).type('text/plain').send('Log in first');
+    // Resetting a password deletes the person's sessions; this also refuses one a request in flight saved back.
+    const current = staff?.active && staff.passwordHash && req.session.credential === credentialOf(staff.passwordHash);
+    if (!current || !staff) {
+      const refuse = () => {
+        if (req.method === 'GET' && req.accepts('html') && !req.path.endsWith('/events')) res.redirect(303, '/console/login');
+        else res.status(401).type('text/plain').send('Log in first');
+      };
+      if (req.session.staffId !== undefined) req.session.destroy(refuse);
+      else refuse();
       return;
     }
     (req as unknown as StaffRequest).staff = staff;
