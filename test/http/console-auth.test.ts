@@ -107,6 +107,37 @@ describe('sessions are stored only for staff who logged in', () => {
   });
 });
 
+describe('the console\'s paths in other letter cases', () => {
+  const variants: Array<[string, string]> = [
+    ['GET', '/CONSOLE'], ['GET', '/Console/login'], ['GET', '/CONSOLE/queue'], ['GET', '/cOnsole/events'], ['GET', '/CONSOLE/audit'],
+    ['GET', '/CONSOLE/conversations/:id'], ['GET', '/Console/conversations/:id/transcript'], ['GET', '/console/LOGIN'], ['GET', '/console/Queue'],
+    ['POST', '/CONSOLE/login'], ['POST', '/Console/logout'], ['POST', '/CONSOLE/conversations/:id/claim'],
+  ];
+  const statuses = async (request: (path: string, init: RequestInit) => Promise<Response>) => {
+    const seen: string[] = [];
+    for (const [method, template] of variants) {
+      const path = template.replace(':id', String(conversationId));
+      // Only the status matters; the body is dropped (the live event stream would never end).
+      const status = async (p: string) => {
+        const res = await request(p, { method, redirect: 'manual' });
+        await res.body?.cancel();
+        return res.status;
+      };
+      const variant = await status(path);
+      const lower = await status(path.toLowerCase());
+      if (variant !== 404 && variant !== lower) seen.push(`${method} ${path}: ${variant}, lower case ${lower}`);
+    }
+    return seen;
+  };
+
+  it('answer 404 or as the lower-case path does (never 500), logged in or not', async () => {
+    expect(await statuses((path, init) => fetch(`${served.url}${path}`, init))).toEqual([]);
+    const { client } = await loginToConsole(served, 'duty.north@example.org', PASSWORD);
+    expect(await statuses(client.request)).toEqual([]);
+    expect(service.handoffStore.open(conversationId)!.status).toBe('waiting');
+  });
+});
+
 describe('a login does the same work whether or not the account exists', () => {
   it('an unknown email, an account without a password and a wrong password each run one argon2id verification of the same cost', async () => {
     // "$argon2id$v=19$m=19456,t=2,p=1$...": the algorithm, version and cost decide how long a verification takes.

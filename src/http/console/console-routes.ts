@@ -82,6 +82,13 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   if (!d.sessionSecret) d.logger.warn('SESSION_SECRET is not set: staff sessions end when the service restarts');
   const secret = d.sessionSecret ?? randomBytes(32).toString('hex');
   const store = new SqliteSessionStore(d.db, () => d.clock.now());
+  // Routes match in any letter case, but the session cookie's path (/console) does not: "/CONSOLE/..." would
+  // reach the routes without a session. Only "/console" itself is the console.
+  router.use((req, res, next) => {
+    const first = req.path.split('/')[1] ?? '';
+    if (first !== 'console' && first.toLowerCase() === 'console') return res.status(404).type('text/plain').send('Not found');
+    next();
+  });
   router.use(
     '/console',
     express.urlencoded({ extended: false, limit: '32kb' }),
