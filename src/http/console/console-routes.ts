@@ -91,6 +91,11 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   });
   router.use(
     '/console',
+    // Pages hold young people's words and staff's CSRF tokens: no browser history, back button or proxy keeps them.
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
     express.urlencoded({ extended: false, limit: '32kb' }),
     // Nothing is stored until a login succeeds (saveUninitialized: false, and nothing anonymous touches the session).
     session({
@@ -205,7 +210,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   });
 
   router.get('/console/events', (req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store, no-transform', Connection: 'keep-alive' });
     res.write('retry: 3000\n\n');
     const unsubscribe = d.live.subscribe((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
     // A comment now and then keeps proxies from closing an idle stream.
