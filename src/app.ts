@@ -8,13 +8,15 @@ import { healthRoutes } from './http/health-routes.js';
 import { simulatorRoutes } from './http/simulator-routes.js';
 import { twilioWebhookRoutes } from './http/twilio-webhooks.js';
 import { consoleRoutes } from './http/console/console-routes.js';
+import { warnUntrustedProxy } from './http/proxy-check.js';
 import { projectRoot } from './lib/project-root.js';
 import type { Service } from './service.js';
 
 export function createApp(s: Service, isReady: () => boolean): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  if (s.config.trustProxy) app.set('trust proxy', s.config.trustProxy);
+  if (s.config.trustProxy !== undefined) app.set('trust proxy', s.config.trustProxy);
+  app.use(warnUntrustedProxy(s.logger));
   app.use(helmet());
   app.use(healthRoutes(s.db, isReady));
   app.get('/metrics', async (req, res) => {
@@ -39,7 +41,7 @@ export function createApp(s: Service, isReady: () => boolean): express.Express {
     consoleRoutes({
       db: s.db, staff: s.staff, handoffStore: s.handoffStore, handoffs: s.handoffs, conversations: s.conversations, messages: s.messages,
       events: s.events, live: s.live, templates: s.templates, clock: s.clock, logger: s.logger, sessionSecret: s.config.sessionSecret,
-      trustProxy: Boolean(s.config.trustProxy), translation: s.translation,
+      translation: s.translation,
       contentChanges: s.contentChanges, intentIds: s.knowledge.intents.intents.map((i) => i.id),
       onPhrasingAdded: () => s.usePhrasings(s.contentChanges.phrasings()), targets: s.rota.targets,
     }),

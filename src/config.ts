@@ -1,4 +1,5 @@
 /** @module Configuration: read once from the environment, validated, frozen; errors name the variable and the fix. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const boolish = z
@@ -127,7 +128,8 @@ export interface Config {
   whatsappTemplatesPath?: string;
   /** Signs staff session cookies; without it a random one is made at start and staff log in again after a restart. */
   sessionSecret?: string;
-  trustProxy?: string;
+  /** Express "trust proxy": true, a number of proxies in front, or their addresses and subnets; unset trusts none. */
+  trustProxy?: boolean | number | string;
   outbox: { maxAttempts: number; retryBaseMs: number };
   shutdownTimeoutMs: number;
   /** CONTACT_<NAME> variables: local contact details that override content/contacts.yaml ({{name}} in answers). */
@@ -139,6 +141,28 @@ export class ConfigError extends Error {
     super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY as Express reads "trust proxy", checked here because Express would read "1" as the address 0.0.0.1
+ * and throw at the first request on "true"; null when it is not valid.
+ */
+function readTrustProxy(raw: string | undefined): boolean | number | string | undefined | null {
+  if (raw === undefined) return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const valid = raw.split(',').map((v) => v.trim()).every((entry) => {
+    if (NAMED_RANGES.has(entry)) return true;
+    const [address = '', range, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return false;
+    if (range === undefined) return true;
+    if (/^\d+$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+    return family === 4 && isIP(range) === 4; // an IPv4 netmask such as 255.255.0.0
+  });
+  return valid ? raw : null;
 }
 
 /** Reads and checks the environment once at start; throws ConfigError naming each bad variable and its fix. */
@@ -189,6 +213,10 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
   if (e.TRANSLATE_PROVIDER === 'openai' && (!e.TRANSLATE_API_KEY || !e.TRANSLATE_MODEL)) problems.push('TRANSLATE_API_KEY and TRANSLATE_MODEL: needed for TRANSLATE_PROVIDER=openai (any OpenAI-compatible server; a self-hosted one may take any key)');
   if ((e.EMBEDDINGS_URL === undefined) !== (e.EMBEDDINGS_MODEL === undefined)) problems.push('EMBEDDINGS_URL and EMBEDDINGS_MODEL: set both for hybrid retrieval, or neither');
   if ((e.ANSWER_MODEL_URL === undefined) !== (e.ANSWER_MODEL === undefined)) problems.push('ANSWER_MODEL_URL and ANSWER_MODEL: set both to use a model for retrieved answers, or neither');
+  const trustProxy = readTrustProxy(e.TRUST_PROXY);
+  if (trustProxy === null) {
+    problems.push(`TRUST_PROXY: must be how many proxies are in front (e.g. 1), true, or their addresses and subnets (e.g. 10.0.0.0/8, loopback) (got ${JSON.stringify(e.TRUST_PROXY)})`);
+  }
   if (e.REPLY_CHANNEL === 'twilio' && !anyTwilio) problems.push('REPLY_CHANNEL: "twilio" needs the TWILIO_* settings; set them or leave REPLY_CHANNEL unset');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -218,7 +246,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     translation: { provider: e.TRANSLATE_PROVIDER, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY, model: e.TRANSLATE_MODEL, timeoutMs: e.TRANSLATE_TIMEOUT_MS },
     whatsappTemplatesPath: e.WHATSAPP_TEMPLATES_PATH,
     sessionSecret: e.SESSION_SECRET,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: trustProxy ?? undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     contacts: Object.freeze(

@@ -57,8 +57,23 @@ describe('readConfig', () => {
     [{ ...TWILIO_ENV, TWILIO_API_KEY: `SK${'1'.repeat(32)}` }, 'TWILIO_API_KEY and TWILIO_API_SECRET: set both or neither'],
     [{ SIMULATOR_ENABLED: 'maybe' }, 'SIMULATOR_ENABLED'],
     [{ REPLY_CHANNEL: 'twilio' }, 'REPLY_CHANNEL'],
+    [{ TRUST_PROXY: 'yes please' }, 'TRUST_PROXY: must be'],
+    [{ TRUST_PROXY: '10.0.0.0/99' }, 'TRUST_PROXY: must be'],
+    [{ TRUST_PROXY: 'loopback, proxy.internal' }, 'TRUST_PROXY: must be'],
+    [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY: must be'],
   ])('%o is refused with a message naming %s', (env, expected) => {
     expect(problems(env as Record<string, string>).join('\n')).toContain(expected);
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', 'loopback'],
+    ['10.0.0.0/8, 192.168.1.10, fd00::/8', '10.0.0.0/8, 192.168.1.10, fd00::/8'],
+  ])('TRUST_PROXY=%s is read as Express "trust proxy" %o (a number is how many proxies are in front)', (raw, expected) => {
+    expect(readConfig({ TRUST_PROXY: raw }).trustProxy).toEqual(expected);
   });
 
   it('the service refuses to start on a bad value and says which variable to fix', async () => {

@@ -1,6 +1,6 @@
 /** @module Opens the SQLite database (WAL, foreign keys) and applies pending migrations. */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations.js';
 
@@ -8,7 +8,10 @@ export type Db = Database.Database;
 
 /** Opens (creating if needed) the database file, or ':memory:'; applies every migration not yet applied. */
 export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    ownerOnly(path);
+  }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
@@ -19,6 +22,22 @@ export function openDb(path: string): Db {
   db.pragma('secure_delete = ON');
   migrate(db);
   return db;
+}
+
+/**
+ * Young people's messages are in these files: only the service's own user may read them. The file is created
+ * 0600 before SQLite opens it, and SQLite gives the -wal and -shm files the main file's mode; files left
+ * readable by an older version are tightened.
+ */
+function ownerOnly(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot make ${file} readable by its owner only: ${(err as Error).message}`);
+    }
+  }
 }
 
 function migrate(db: Db): void {

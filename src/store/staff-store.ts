@@ -28,6 +28,7 @@ export function createStaffStore(db: Db) {
   const byId = db.prepare<[number], Raw>(`${SELECT} WHERE id = ?`);
   const byPhone = db.prepare<[string], Raw>(`${SELECT} WHERE phone = ? AND active = 1`);
   const setHash = db.prepare(`UPDATE staff SET password_hash = ? WHERE id = ?`);
+  const endSessions = db.prepare(`DELETE FROM staff_sessions WHERE json_extract(data, '$.staffId') = ?`);
   const audit = db.prepare(`INSERT INTO audit (staff_id, action, conversation_id, detail, at) VALUES (?, ?, ?, ?, ?)`);
   const auditList = db.prepare<[number], { staffId: number | null; action: string; conversationId: number | null; detail: string; at: string }>(
     `SELECT staff_id AS staffId, action, conversation_id AS conversationId, detail, at FROM audit ORDER BY id DESC LIMIT ?`,
@@ -44,7 +45,13 @@ export function createStaffStore(db: Db) {
     byEmail: (email: string) => toRow(byEmail.get(email)),
     byId: (id: number) => toRow(byId.get(id)),
     byPhone: (phone: string) => toRow(byPhone.get(phone)),
-    setPasswordHash: (id: number, hash: string) => setHash.run(hash, id),
+    /** A new password ends every session of that member of staff: whoever knew the old one is logged out. */
+    setPasswordHash(id: number, hash: string): void {
+      db.transaction(() => {
+        setHash.run(hash, id);
+        endSessions.run(id);
+      }).immediate();
+    },
     audit(staffId: number | null, action: string, conversationId: number | null, detail: object, at: Date): void {
       audit.run(staffId, action, conversationId, JSON.stringify(detail), at.toISOString());
     },

@@ -10,6 +10,7 @@ import type { Channel } from '../../src/channels/channel.js';
 import { FakeChannel } from '../../src/channels/fake-channel.js';
 import { readConfig, type Config } from '../../src/config.js';
 import type { Clock } from '../../src/lib/clock.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createService, type Service } from '../../src/service.js';
 import { loadKnowledge, type Knowledge } from '../../src/knowledge.js';
@@ -45,12 +46,14 @@ export interface TestServiceOptions {
   databasePath?: string;
   /** Content and understanding other than the shared ones (a test that watches what is read). */
   knowledge?: Knowledge;
+  /** A logger to read what the service logs; silent by default. */
+  logger?: Logger;
 }
 
 export function testService(o: TestServiceOptions = {}): Service & { fake: FakeChannel | undefined } {
   const config: Readonly<Config> = { ...readConfig({ ...o.env }), databasePath: o.databasePath ?? tempDbPath() };
   const channel = o.channel ?? new FakeChannel();
-  const service = createService({ config, clock: o.clock ?? systemClock, logger: pino({ level: 'silent' }), channel, knowledge: o.knowledge ?? sharedKnowledge(), collectProcessMetrics: false });
+  const service = createService({ config, clock: o.clock ?? systemClock, logger: o.logger ?? pino({ level: 'silent' }), channel, knowledge: o.knowledge ?? sharedKnowledge(), collectProcessMetrics: false });
   return { ...service, fake: channel instanceof FakeChannel ? channel : undefined };
 }
 

@@ -1,6 +1,6 @@
 /** @module /console: staff log in, see the queue live, open a conversation, claim, reply, note, hand back, close. */
-import { randomBytes } from 'node:crypto';
-import { verify } from '@node-rs/argon2';
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import session from 'express-session';
@@ -17,6 +17,7 @@ import type { HandoffStore } from '../../store/handoff-store.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { MessageStore } from '../../store/message-store.js';
 import { SqliteSessionStore } from '../../store/session-store.js';
+import { loginCsrf } from './login-csrf.js';
 import type { StaffRow, StaffStore } from '../../store/staff-store.js';
 import { auditPage, conversationPage, loginPage, queuePage, queueTable, replyPreviewPage, transcriptList, type PageContext } from './views.js';
 import type { TranslationService } from '../../translation/translation-service.js';
@@ -31,6 +32,8 @@ import { readBasis, type ReadBasis } from './access.js';
 declare module 'express-session' {
   interface SessionData {
     staffId?: number;
+    /** Which password the login was made with (see credentialOf); a session from before a reset is refused. */
+    credential?: string;
     flash?: string;
   }
 }
@@ -48,7 +51,6 @@ export interface ConsoleDeps {
   clock: Clock;
   logger: Logger;
   sessionSecret?: string;
-  trustProxy: boolean;
   translation: TranslationService;
   contentChanges: ContentChangeStore;
   /** Intent ids a phrasing can be added to. */
@@ -66,73 +68,129 @@ const staffOf = (req: Request): StaffRow => (req as unknown as StaffRequest).sta
 const SESSION_HOURS = 8;
 const loginForm = z.object({ email: z.string().trim().toLowerCase().max(200), password: z.string().max(500) });
 const idParam = z.coerce.number().int().positive();
+const LOGIN_WINDOW_MS = 15 * 60_000;
+const LOGIN_FAILURES_PER_ACCOUNT = 10;
+const LOGIN_FAILURES_PER_ADDRESS = 50;
+/** A digest of the password hash a session was opened with: not the hash itself, which stays in the staff table. */
+const credentialOf = (passwordHash: string): string => createHash('sha256').update(passwordHash).digest('base64url').slice(0, 22);
+/** The email a login form names, as the login looks it up. */
+const loginEmail = (req: Request): string => {
+  const email = (req.body as Record<string, unknown> | undefined)?.['email'];
+  return typeof email === 'string' ? email.trim().toLowerCase().slice(0, 200) : '';
+};
 
 export function consoleRoutes(d: ConsoleDeps): Router {
   const router = Router();
   if (!d.sessionSecret) d.logger.warn('SESSION_SECRET is not set: staff sessions end when the service restarts');
+  const secret = d.sessionSecret ?? randomBytes(32).toString('hex');
   const store = new SqliteSessionStore(d.db, () => d.clock.now());
+  // Routes match in any letter case, but the session cookie's path (/console) does not: "/CONSOLE/..." would
+  // reach the routes without a session. Only "/console" itself is the console.
+  router.use((req, res, next) => {
+    const first = req.path.split('/')[1] ?? '';
+    if (first !== 'console' && first.toLowerCase() === 'console') return res.status(404).type('text/plain').send('Not found');
+    next();
+  });
   router.use(
     '/console',
+    // Pages hold young people's words and staff's CSRF tokens: no browser history, back button or proxy keeps them.
+    (_req: Request, res: Response, next: NextFunction) => {
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
     express.urlencoded({ extended: false, limit: '32kb' }),
+    // Nothing is stored until a login succeeds (saveUninitialized: false, and nothing anonymous touches the session).
     session({
       name: 'offerline.sid',
-      secret: d.sessionSecret ?? randomBytes(32).toString('hex'),
+      secret,
       store,
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      proxy: d.trustProxy,
+      // No `proxy` option: the cookie is Secure when req.secure is, which follows the app's TRUST_PROXY setting
+      // (express-session's own proxy: true would believe X-Forwarded-Proto from anyone).
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_HOURS * 3600_000, path: '/console' },
     }),
   );
   const { csrfSynchronisedProtection, generateToken } = csrfSync({
     getTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?.['_csrf'],
   });
-  router.use('/console', csrfSynchronisedProtection);
+  // The login form's token lives in a signed cookie: keeping it in a session would store one for every visitor.
+  const loginToken = loginCsrf(secret, () => d.clock.now());
 
   const ctx = (req: Request, staff: StaffRow | null): PageContext => {
     const flash = req.session.flash;
     delete req.session.flash;
     return { staff, csrf: generateToken(req), flash };
   };
+  const loginCtx = (req: Request, res: Response): PageContext => ({ staff: null, csrf: loginToken.token(req, res) });
 
-  // Repeated wrong passwords from one address are slowed to a stop; a successful login does not count.
-  const loginLimiter = rateLimit({ windowMs: 15 * 60_000, limit: 10, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
+  // Wrong passwords are limited per account, from wherever they come, so one person behind the same proxy as the
+  // staff cannot lock everyone out; the per-address limit is higher and stops one address trying many accounts.
+  // Successful logins do not count. Failures for an unknown email count against that email, as for a real one.
+  const accountLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS, limit: LOGIN_FAILURES_PER_ACCOUNT, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false,
+    keyGenerator: (req) => `account:${loginEmail(req)}`,
+  });
+  const addressLimiter = rateLimit({
+    windowMs: LOGIN_WINDOW_MS, limit: LOGIN_FAILURES_PER_ADDRESS, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false,
+  });
+
+  // A hash of a password nobody knows, made as every staff hash is (argon2id, the same cost), for unknown accounts.
+  const dummyHash = hash(randomBytes(32).toString('base64url'));
+  dummyHash.catch(() => undefined); // a failure is met (and refused) at the login that awaits it
 
   router.get('/console/login', (req, res) => {
     if (req.session.staffId) return res.redirect(303, '/console');
-    res.type('html').send(loginPage(ctx(req, null)));
+    res.type('html').send(loginPage(loginCtx(req, res)));
   });
 
-  router.post('/console/login', loginLimiter, async (req, res, next) => {
+  const loginCsrfChecked = (req: Request, res: Response, next: NextFunction) => {
+    if (loginToken.valid(req)) return next();
+    res.status(403).type('html').send(loginPage(loginCtx(req, res), 'The login form had expired. Please try again.'));
+  };
+
+  router.post('/console/login', loginCsrfChecked, addressLimiter, accountLimiter, async (req, res, next) => {
     const form = loginForm.safeParse(req.body);
     const staff = form.success ? d.staff.byEmail(form.data.email) : undefined;
-    let ok = false;
+    // One verification whoever the form names, so how long a login takes does not tell who has an account.
+    let verified = false;
     try {
-      ok = Boolean(staff?.active && staff.passwordHash && (await verify(staff.passwordHash, form.data!.password)));
+      verified = await verify(staff?.passwordHash ?? (await dummyHash), form.success ? form.data.password : '');
     } catch {
-      ok = false;
+      verified = false;
     }
+    const ok = verified && staff?.active === true && staff.passwordHash !== null;
     if (!ok || !staff) {
       d.staff.audit(staff?.id ?? null, 'login_failed', null, {}, d.clock.now());
-      res.status(401).type('html').send(loginPage(ctx(req, null), 'That email and password do not match a staff account.'));
+      res.status(401).type('html').send(loginPage(loginCtx(req, res), 'That email and password do not match a staff account.'));
       return;
     }
     // A new session id at login, so a session fixed before login is worthless.
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.staffId = staff.id;
+      req.session.credential = credentialOf(staff.passwordHash!);
       d.staff.audit(staff.id, 'login', null, {}, d.clock.now());
       req.session.save((e) => (e ? next(e) : res.redirect(303, '/console')));
     });
   });
 
+  // Every other form carries the session's own token.
+  router.use('/console', csrfSynchronisedProtection);
+
   /** Everything below needs a logged-in, active member of staff. Pages redirect to the login; the rest get 401. */
   const requireStaff = (req: Request, res: Response, next: NextFunction) => {
     const staff = req.session.staffId ? d.staff.byId(req.session.staffId) : undefined;
-    if (!staff?.active) {
-      if (req.method === 'GET' && req.accepts('html') && !req.path.endsWith('/events')) res.redirect(303, '/console/login');
-      else res.status(401).type('text/plain').send('Log in first');
+    // Resetting a password deletes the person's sessions; this also refuses one a request in flight saved back.
+    const current = staff?.active && staff.passwordHash && req.session.credential === credentialOf(staff.passwordHash);
+    if (!current || !staff) {
+      const refuse = () => {
+        if (req.method === 'GET' && req.accepts('html') && !req.path.endsWith('/events')) res.redirect(303, '/console/login');
+        else res.status(401).type('text/plain').send('Log in first');
+      };
+      if (req.session.staffId !== undefined) req.session.destroy(refuse);
+      else refuse();
       return;
     }
     (req as unknown as StaffRequest).staff = staff;
@@ -154,7 +212,7 @@ export function consoleRoutes(d: ConsoleDeps): Router {
   });
 
   router.get('/console/events', (req, res) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive' });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store, no-transform', Connection: 'keep-alive' });
     res.write('retry: 3000\n\n');
     const unsubscribe = d.live.subscribe((change) => res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
     // A comment now and then keeps proxies from closing an idle stream.

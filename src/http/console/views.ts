@@ -3,7 +3,7 @@ import type { StaffRow } from '../../store/staff-store.js';
 import type { QueueItem } from '../../store/handoff-store.js';
 import type { TranscriptLine } from '../../store/message-store.js';
 import { isPhoneNumber } from '../../lib/address.js';
-import { Html, html } from './html.js';
+import { Html, html, verbatim } from './html.js';
 
 /** What the Twilio codes staff meet most mean, in words. */
 const SEND_ERRORS: Readonly<Record<string, string>> = {
@@ -99,7 +99,7 @@ export function transcriptList(lines: TranscriptLine[]): Html {
     ${lines.map((m) => html`<li class="${m.direction} ${m.origin}">
       <span class="meta">${time(m.createdAt)} · ${m.direction === 'in' ? 'young person' : m.origin === 'pa' ? (m.staffName ?? 'staff') : 'assistant'}
         ${m.direction === 'out' ? html` · ${m.channel} · ${m.status}${m.errorCode ? html` <span class="error">(error ${m.errorCode})</span>` : ''}` : ''}</span>
-      <span class="body">${m.body === '' ? '(picture or file, no text)' : m.body}</span>
+      <span class="body" dir="auto">${m.body === '' ? '(picture or file, no text)' : m.body}</span>
       ${m.translation ? html`<span class="translation" lang="en"><b>English (machine translation):</b> ${m.translation}</span>` : ''}
       ${m.originalBody ? html`<span class="translation" lang="en"><b>Written in English, machine-translated:</b> ${m.originalBody}</span>` : ''}
     </li>`)}
@@ -188,7 +188,7 @@ export function conversationPage(ctx: PageContext, v: ConversationView, now: Dat
       : html`<p class="hint">Not waiting for a person. The assistant answers this conversation.</p>`}
     <section>
       <h2>Internal notes</h2>
-      <ul id="notes">${v.notes.map((n) => html`<li><span class="meta">${n.staffName} · ${time(n.createdAt)}</span> ${n.body}</li>`)}</ul>
+      <ul id="notes">${v.notes.map((n) => html`<li><span class="meta">${n.staffName} · ${time(n.createdAt)}</span> <span dir="auto">${n.body}</span></li>`)}</ul>
       <form method="post" action="/console/conversations/${v.id}/notes" class="stack" id="note">${csrf}
         <label>Add a note (staff only) <textarea name="text" rows="2" required></textarea></label>
         <button type="submit">Save note</button></form>
@@ -208,14 +208,14 @@ export function replyPreviewPage(ctx: PageContext, p: { id: number; language: st
     <p><a href="/console/conversations/${p.id}">&larr; Back to the conversation</a></p>
     <h1>Check the translation before it is sent</h1>
     <dl class="facts">
-      <dt>You wrote</dt><dd id="original" lang="en">${p.original}</dd>
-      <dt>It will be sent as (${p.language}, machine translation)</dt><dd id="translated" lang="${p.language}">${p.translated}</dd>
-      <dt>Translated back into English</dt><dd id="back" lang="en">${p.back ?? '(the back-translation is not available)'}</dd>
+      <dt>You wrote</dt><dd id="original" lang="en" dir="auto">${p.original}</dd>
+      <dt>It will be sent as (${p.language}, machine translation)</dt><dd id="translated" lang="${p.language}" dir="auto">${p.translated}</dd>
+      <dt>Translated back into English</dt><dd id="back" lang="en" dir="auto">${p.back ?? '(the back-translation is not available)'}</dd>
     </dl>
     <form method="post" action="/console/conversations/${p.id}/reply" class="inline" id="send-translated">${csrf}
-      <input type="hidden" name="text" value="${p.translated}"><input type="hidden" name="original" value="${p.original}">
+      <input type="hidden" name="text" value="${verbatim(p.translated)}"><input type="hidden" name="original" value="${verbatim(p.original)}">
       <button type="submit" class="primary">Send the translation</button></form>
     <form method="post" action="/console/conversations/${p.id}/reply" class="inline" id="send-english">${csrf}
-      <input type="hidden" name="text" value="${p.original}">
+      <input type="hidden" name="text" value="${verbatim(p.original)}">
       <button type="submit">Send in English instead</button></form>`);
 }
