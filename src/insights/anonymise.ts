@@ -44,7 +44,7 @@ const RULES: Array<[RegExp, Kind | ((match: string) => Kind)]> = [
   // Spelt out: "jay dot smith at gmail dot com", "rose_w (at) outlook (dot) com", "jaysmith at hotmail".
   [
     new RegExp(
-      String.raw`[\p{L}\p{N}_]+(?:\s*(?:\.|\bdot\b|\bunderscore\b|_|\bdash\b|-)\s*[\p{L}\p{N}_]+)*` +
+      String.raw`[\p{L}\p{N}_]+(?:\s*(?:\.|\bdot\b|\(dot\)|\[dot\]|\bunderscore\b|_|\bdash\b|-)\s*[\p{L}\p{N}_]+)*` +
         String.raw`\s*(?:@|\(at\)|\[at\]|\bat\b)\s*` +
         String.raw`(?:${MAIL_PROVIDER}\b(?:${SPELT_SEP}[\p{L}]+)*|[\p{L}\p{N}-]+(?:${SPELT_SEP}[\p{L}\p{N}-]+)*?(?:${SPELT_SEP}${TLD}\b)+)`,
       'giu',
@@ -163,7 +163,8 @@ const MODAL = new Set(['will', 'may']);
 const ADDRESS_END = new Set(normaliseList('and but can could please pls so because cos coz i im if when is do does how what will would changed'));
 const ADDRESS_WORDS = 8;
 const STRONG_STREET = new Set(normaliseList('street st road rd avenue ave lane ln crescent cres terrace mews grove boulevard gardens'));
-const WEAK_STREET = new Set(normaliseList('close way court drive place walk view rise row square park hill croft fields gate parade green vale wharf'));
+const WEAK_STREET = new Set(normaliseList(`close way court drive place walk view rise row square park hill croft fields gate parade green vale wharf
+  house lodge tower towers heights mansions buildings cottage cottages`));
 const STREET_FIRST = new Set(normaliseList('calle rue ulica ul strada str rua rruga avenida via'));
 const NEAR_STREET = new Set(normaliseList('on at off in near down up along live lives living lived address moved move moving from to opposite outside'));
 /** Places everyone the service serves lives in: naming them identifies nobody. */
@@ -428,8 +429,9 @@ class Reader {
         (nextWord !== undefined && (nextWord.masked !== undefined || this.nameLike(nextWord))) ||
         (next !== undefined && next.tag !== undefined && joined(t, next)) ||
         (prev !== undefined && joined(prev, t) && (this.nameLike(prev) || (prev.masked !== undefined && (prev.masked === 'name' || this.capitalised(prev) || this.capitalised(t)))));
-      // A message, or a sentence, that is just "Grace." or "Rose x" is a name.
-      const alone = /^\p{Lu}/u.test(t.text) && t.sentenceStart && (!isWord(next) || SENTENCE_END.test(next.before) || AFTER_NAME.has(next.norm));
+      // A message that is just "grace", or a sentence that is just "Grace." or "Rose x", is a name.
+      const lastOfSentence = !isWord(next) || SENTENCE_END.test(next.before) || AFTER_NAME.has(next.norm);
+      const alone = t.sentenceStart && lastOfSentence && (/^\p{Lu}/u.test(t.text) || this.tokens.filter(isWord).length === 1);
       if (this.capitalised(t) || alone || byNeighbour || (nextWord && AFTER_NAME.has(nextWord.norm)) || AFTER_NAME_PAIRS.has(after)) {
         t.masked = 'name';
         changed = true;
