@@ -94,8 +94,9 @@ type Tier = 'naming' | 'person' | 'place' | 'date' | 'address';
 const NAMING = [
   'my name is', 'my names', 'my name', 'name is', 'names', 'first name', 'surname', 'last name', 'full name', 'nickname',
   'call me', 'is called', 's called', 'hes called', 'shes called', 'its called', 'was called', 'im called', 'am called',
-  'named', 'known as', 'aka', 'goes by', 'go by', 'username', 'user name', 'insta', 'instagram', 'ig', 'snap',
-  'snapchat', 'tiktok', 'tik tok', 'twitter', 'fb', 'facebook', 'discord', 'telegram', 'gamertag', 'psn',
+  'named', 'known as', 'aka', 'goes by', 'go by', 'username', 'user name', 'gamertag',
+  ...['insta', 'instagram', 'ig', 'snap', 'snapchat', 'tiktok', 'tik tok', 'twitter', 'fb', 'facebook', 'discord', 'telegram', 'psn']
+    .flatMap((app) => [`${app} is`, `${app} name`, `${app} name is`]),
   // Other languages the service answers in: "my name is", "I am called".
   'me llamo', 'mi nombre es', 'je mappelle', 'mon nom est', 'mon prénom est', 'mon prenom est', 'nazywam się',
   'nazywam sie', 'mam na imię', 'mam na imie', 'mă numesc', 'ma numesc', 'numele meu este', 'numele meu e', 'me chamo',
@@ -112,6 +113,8 @@ const PERSON = [
   'contacted', 'ask', 'asked', 'ask for', 'asked for', 'asking for', 'tell', 'told', 'see', 'saw', 'seen', 'meet',
   'met', 'spoke to', 'speak to', 'speaking to', 'spoken to', 'talk to', 'talked to', 'talking to', 'chat to',
   'chat with', 'spoke with', 'speak with', 'talk with', 'met with', 'meet with', 'me and',
+  // "add me on snap jaybird22", but not "someone on tiktok said".
+  'insta', 'instagram', 'ig', 'snap', 'snapchat', 'tiktok', 'tik tok', 'twitter', 'fb', 'facebook', 'discord', 'telegram',
   // The people in their lives, with or without "my": "my pa sarah", "my mums boyfriend mark".
   'pa', 'my pa', 'worker', 'social worker', 'sw', 'key worker', 'keyworker', 'support worker', 'caseworker',
   'case worker', 'adviser', 'advisor', 'carer', 'foster carer', 'foster mum', 'foster dad', 'mum', 'mums', 'mam',
@@ -148,19 +151,25 @@ const FILLERS: Record<Tier, ReadonlySet<string>> = {
   date: new Set(['is', 'was', 's', 'on', 'the', 'of', 'my']),
   address: new Set(['is', 'was', 's']),
 };
-/** Small words that are never a name: "my name is NOT on the letter", "call me BACK". */
-const FUNCTION = new Set(normaliseList(`a an the not no on in at of to for with from by and or but so if is was are be been being it its
-  this that these those my your his her their our me you him them us i im we they he she what which who how when where why
-  wrong spelt spelled different still also just already now changed misspelt missing back down up out off over please pls
-  plz asap later today tomorrow tonight soon again too as all any some there here then than can could would should do does
-  did has have had get got u ur yes yeah ok okay`));
+/** Small words that are never a name: "my name is NOT on the letter", "call me BACK", "call me ABOUT money". */
+const FUNCTION = new Set(normaliseList(`a an the not no on in at of to for with from by about abt re regarding into onto via through
+  thru after before around instead and or but so if because cos coz cause since until till til while whilst though although
+  is was are be been being it its this that these those my your his her their our me you him them us i im ive id ill we
+  they he she hes shes theyre youre what which who how when where why wrong spelt spelled different still also just already
+  now changed misspelt missing back down up out off over please pls plz thx asap later today tomorrow tonight soon again
+  too as all any some every each both either other another same own more most much many few less enough quite very really
+  ever never always once maybe perhaps like there here then than can could would should do does did dont cant wont didnt
+  isnt wasnt aint has have had get got u ur yes yeah yep no nah ok okay lol anyone someone somebody anybody nobody
+  everyone everybody something anything nothing everything urgently quickly first last next only even`));
 /** After a word that is also a name, these make it a name: "mark SAID", "will RANG", "its grace HERE". */
 const AFTER_NAME = new Set(normaliseList('said says told tells rang rings texted messaged emailed asked asks reckons wants gave sent here thinks knows promised x xx xxx'));
 const AFTER_NAME_PAIRS = new Set(['is my', 'was my', 'and me', 'and i']);
 /** Name-like words that are mostly verbs after a person: "my pa will ring", "my mum may come". */
 const MODAL = new Set(['will', 'may']);
+/** Before a word that is also a name, these make it a word: "the summer and i", "a bill from the council". */
+const DETERMINER = new Set(normaliseList('a an the my your his her our their this that these those every each last next some any no'));
 /** Stop an address: what follows is the question again. */
-const ADDRESS_END = new Set(normaliseList('and but can could please pls so because cos coz i im if when is do does how what will would changed'));
+const ADDRESS_END = new Set(normaliseList('and but can could please pls so because cos coz i im if when where who why which is do does how what will would changed'));
 const ADDRESS_WORDS = 8;
 const STRONG_STREET = new Set(normaliseList('street st road rd avenue ave lane ln crescent cres terrace mews grove boulevard gardens'));
 const WEAK_STREET = new Set(normaliseList(`close way court drive place walk view rise row square park hill croft fields gate parade green vale wharf
@@ -192,7 +201,7 @@ interface Token {
   sentenceStart: boolean;
 }
 
-const TOKEN = new RegExp(String.raw`${TAG_OPEN}([\uE100-\uEFFF])${TAG_CLOSE}|${KEEP_OPEN}([\uE100-\uEFFF])${KEEP_CLOSE}|[\p{L}\p{M}\p{N}]+(?:['’._-][\p{L}\p{M}\p{N}]+)*`, 'gu');
+const TOKEN = new RegExp(String.raw`${TAG_OPEN}([\uE100-\uEFFF])${TAG_CLOSE}|${KEEP_OPEN}([\uE100-\uEFFF])${KEEP_CLOSE}|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:['’._-][\p{L}\p{N}][\p{L}\p{M}\p{N}]*)*`, 'gu');
 const SENTENCE_END = /[.!?…\n]/;
 
 function tokenise(text: string, stash: string[]): { tokens: Token[]; after: string } {
@@ -338,9 +347,17 @@ class Reader {
         continue;
       }
       if (addressLeft > 0) {
-        // "my address is 2 the mews, church lane, ruddington and ...": it runs on, commas and all, to the question.
-        if (addressLeft === ADDRESS_WORDS && FILLERS.address.has(t.norm)) continue;
-        if (ADDRESS_END.has(t.norm)) addressLeft = 0;
+        // "my address is 2 the mews, church lane, ruddington and ...": it runs on, commas and all, to the question;
+        // "the address FOR the training centre" or "proof of address OF ..." is no address.
+        const first = addressLeft === ADDRESS_WORDS;
+        if (first && FILLERS.address.has(t.norm)) {
+          addressLeft--;
+          continue;
+        }
+        // Right after "address" (no "is" or colon), only a number or a name starts one: not "the address fell through".
+        const bare = first && !/:/.test(t.before);
+        const starts = isNumber(t) || t.masked !== undefined || this.capitalised(t);
+        if (ADDRESS_END.has(t.norm) || (first && FUNCTION.has(t.norm) && t.norm !== 'the') || (bare && !starts)) addressLeft = 0;
         else {
           t.masked = 'address';
           addressLeft--;
@@ -361,6 +378,8 @@ class Reader {
       }
       // An ordinal day on its own: "on the 5th", "it's the 3rd", but not "by the 2nd week".
       if (isOrdinal(t) && this.aDay(i)) t.masked = 'date';
+      // "call me, it's about ...": a name given is not split from its cue by a comma; a greeting may be ("thanks, grace").
+      if (pending === 'naming' && /[,;:]/.test(t.before) && !/^\s*:\s*$/.test(t.before)) pending = undefined;
       if (pending && !FILLERS[pending].has(t.norm)) {
         const kind = this.introduced(pending, t);
         pending = undefined;
@@ -422,6 +441,7 @@ class Reader {
       if (!isWord(t) || t.masked || !this.nameLike(t)) continue;
       const prev = ts[i - 1];
       const next = ts[i + 1];
+      if (isWord(prev) && DETERMINER.has(prev.norm) && !this.capitalised(t)) continue;
       const nextWord = isWord(next) && joined(t, next) ? next : undefined;
       const after = nextWord && isWord(ts[i + 2]) ? `${nextWord.norm} ${ts[i + 2]!.norm}` : '';
       const byNeighbour =
@@ -480,8 +500,10 @@ export function anonymise(text: string): string {
 
 export function anonymiseWith(words: KnownWords, text: string): string {
   const stash: string[] = [];
-  // Invisible characters (zero-width spaces, joiners, direction marks) would split "j\u200Bay" into harmless bits.
-  const { tokens, after } = tokenise(stage1(text.replace(/\p{Cf}/gu, ''), stash), stash);
+  // Invisible characters inside a word (zero-width spaces, joiners, direction marks) would split "j\u200Bay" into
+  // harmless-looking bits; between emoji they are left alone.
+  const joined = text.replace(/(?<=[\p{L}\p{M}\p{N}])\p{Cf}+(?=[\p{L}\p{M}\p{N}])/gu, '');
+  const { tokens, after } = tokenise(stage1(joined, stash), stash);
   new Reader(words, tokens).read();
   return render(tokens, after);
 }
