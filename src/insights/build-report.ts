@@ -1,7 +1,7 @@
 /** @module The figures of the insights report for a period, with every group under five young people left out. */
 import type { ResponseTargets } from '../handoff/rota.js';
 import type { ReportStore } from '../store/report-store.js';
-import { anonymise } from './anonymise.js';
+import { anonymise, isShareableWord } from './anonymise.js';
 
 /** No figure about fewer young people than this is shown: small groups could identify someone. */
 export const SMALLEST_GROUP = 5;
@@ -112,7 +112,8 @@ export function buildReport(store: ReportStore, from: string, to: string, target
     perWeek: keep(store.perWeek(p)),
     topics: keep([...byTopic].map(([topic, g]) => ({ topic, messages: g.messages, youngPeople: g.people.size }))).sort((a, b) => b.messages - a.messages),
     unanswered: keep(groups.map((g) => ({
-      words: [...g.words].slice(0, 6), messages: g.texts.length, youngPeople: g.people.size, examples: g.texts.slice(0, 3).map(anonymise),
+      // The shared words come from the raw texts, so they pass the same test as the examples' words.
+      words: [...g.words].filter(isShareableWord).slice(0, 6), messages: g.texts.length, youngPeople: g.people.size, examples: g.texts.slice(0, 3).map((t) => anonymise(t)),
     }))).sort((a, b) => b.messages - a.messages),
     languages: keep(countPeople((t) => t.language ?? 'en').map((r) => ({ language: r.k, youngPeople: r.youngPeople }))),
     channels: keep(countPeople((t) => t.channel).map((r) => ({ channel: r.k, youngPeople: r.youngPeople }))),
