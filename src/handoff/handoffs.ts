@@ -48,6 +48,10 @@ export interface ReplyOptions {
   original?: string;
 }
 
+/** What a PA is told when the young person has opted out: staff text, like the console's own. */
+const OPTED_OUT =
+  'Not sent: this young person has opted out of texts (they texted STOP), so nothing can be sent to them until they text START. Contact them another way if you need to.';
+
 export class HandoffError extends Error {
   constructor(message: string, readonly status = 409) {
     super(message);
@@ -161,6 +165,8 @@ export class Handoffs {
     const now = this.#d.clock.now();
     const id = this.#d.db.transaction(() => {
       const h = this.#openOrFail(conversationId);
+      // The outbox would refuse it anyway; the PA must hear now that it will not reach them, not "Sent.".
+      if (this.#d.conversations.get(conversationId)?.optedOut) throw new HandoffError(OPTED_OUT);
       if (h.status === 'waiting') {
         this.#d.handoffs.claim(h.id, staff.id, now);
         this.#setMode(conversationId, 'with_pa', h.level, now);
@@ -242,13 +248,14 @@ export class Handoffs {
   }
 
   /** A PA's text from their registered phone: "K7Q2 message" goes to that conversation. */
-  relayFromStaffPhone(staff: StaffRow, text: string): { delivered: boolean; code: string | null } {
+  relayFromStaffPhone(staff: StaffRow, text: string): { delivered: boolean; code: string | null; optedOut?: boolean } {
     const m = /^\s*#?([A-Za-z0-9]{4})\b[\s:,-]*([\s\S]*)$/.exec(text);
     const code = m ? m[1]!.toUpperCase() : null;
     const conversationId = code ? this.#d.handoffs.conversationByCode(code) : undefined;
     if (!code || conversationId === undefined || !this.#d.handoffs.open(conversationId) || m![2]!.trim() === '') {
       return { delivered: false, code };
     }
+    if (this.#d.conversations.get(conversationId)?.optedOut) return { delivered: false, code, optedOut: true };
     this.reply(conversationId, staff, m![2]!);
     return { delivered: true, code };
   }

@@ -183,7 +183,8 @@ export class TurnRunner {
     const result = db.transaction(() => {
       if (!messages.markProcessed(inbound.id, 'en', now)) return null;
       const relayed = this.#d.handoffs.relayFromStaffPhone(staffMember, inbound.text);
-      const body = renderReply({ parts: [{ kind: 'system', key: relayed.delivered ? 'relay_sent' : 'relay_unknown', vars: { code: relayed.code ?? '' } }] }, catalogue, 'en');
+      const key = relayed.delivered ? 'relay_sent' : relayed.optedOut ? 'relay_opted_out' : 'relay_unknown';
+      const body = renderReply({ parts: [{ kind: 'system', key, vars: { code: relayed.code ?? '' } }] }, catalogue, 'en');
       messages.queueReply({ conversationId, replyTo: inbound.id, seq: 0, body, language: 'en', origin: 'bot', segments: countSegments(body), ignoreOptOut: true, at: now });
       events.append({ conversationId, messageId: inbound.id, kind: 'staff.relay', detail: { delivered: relayed.delivered }, at: now });
       return { relayed, body };
@@ -193,7 +194,7 @@ export class TurnRunner {
     return {
       inboundId: inbound.id, conversationId, language: 'en', replies: [result.body], segments: countSegments(result.body),
       durationMs: performance.now() - started,
-      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, language: 'en', languageSource: null, why: [result.relayed.delivered ? 'relayed from a staff phone' : 'staff phone, no open conversation with that code'] },
+      decision: { intent: 'relay', topic: null, handoff: 'none', replies: [], mode: 'bot', state: {}, language: 'en', languageSource: null, why: [result.relayed.delivered ? 'relayed from a staff phone' : result.relayed.optedOut ? 'staff phone, but the young person has opted out' : 'staff phone, no open conversation with that code'] },
     };
   }
 
