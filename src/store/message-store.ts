@@ -73,11 +73,10 @@ export function createMessageStore(db: Db) {
       m.ignore_opt_out AS ignoreOptOut, m.attempts, m.content_sid AS contentSid, m.content_variables AS contentVariables
     FROM messages m INDEXED BY messages_queued JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
     WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= @now
-      -- A reply never overtakes an earlier one of its conversation that waits for a retry or is being sent.
+      -- A reply never overtakes an earlier one of its conversation that waits for a retry. (One being sent is
+      -- ahead of it in the same drain; a row left 'sending' by a failed write must not silence the conversation.)
       AND NOT EXISTS (SELECT 1 FROM messages e INDEXED BY messages_queued WHERE e.direction = 'out' AND e.status = 'queued'
         AND e.next_attempt_at > @now AND e.conversation_id = m.conversation_id AND e.id < m.id)
-      AND NOT EXISTS (SELECT 1 FROM messages e INDEXED BY messages_sending WHERE e.direction = 'out' AND e.status = 'sending'
-        AND e.conversation_id = m.conversation_id AND e.id < m.id)
     ORDER BY m.id LIMIT @limit`);
   // The first retry still to come; rows held behind one come due no earlier than it.
   const nextRetry = db.prepare<[string], { at: string | null }>(
@@ -137,7 +136,7 @@ export function createMessageStore(db: Db) {
       });
       return Number(res.lastInsertRowid);
     },
-    /** Rows to send now, oldest first; a row waits while an earlier one of its conversation is unfinished. */
+    /** Rows to send now, oldest first; a row waits while an earlier one of its conversation waits for a retry. */
     due(now: Date, limit: number): OutboxRow[] {
       return due.all({ now: now.toISOString(), limit }).map((r) => ({ ...r, optedOut: r.optedOut === 1, ignoreOptOut: r.ignoreOptOut === 1 }));
     },
