@@ -127,7 +127,7 @@ export function createService(o: ServiceOptions): Service {
     t.provider === 'openai' ? new OpenAiChatTranslator({ baseUrl: t.url!, apiKey: t.apiKey!, model: t.model! })
       : t.provider === 'libretranslate' ? new LibreTranslateTranslator(t.url!, t.apiKey)
         : null;
-  const translation = new TranslationService(db, translator, t.timeoutMs, o.logger);
+  const translation = new TranslationService(db, translator, t.timeoutMs, o.logger, o.clock);
   const emb = o.config.embeddings;
   const hybrid = emb
     ? new HybridRanker(

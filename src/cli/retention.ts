@@ -14,7 +14,7 @@ export function retentionCommand(args: string[]): number {
     process.stdout.write(
       `${dry ? 'Would delete' : 'Deleted'}: ${r.botOnlyMessages} messages of conversations that never needed a person (older than ${p.botOnlyDays} days), ` +
         `${r.handedOffMessages} messages of handed-over conversations (older than ${p.handedOffDays} days), ${r.events} events, ` +
-        `${r.auditEntries} audit entries (older than ${p.auditDays} days).\n`,
+        `${r.auditEntries} audit entries (older than ${p.auditDays} days), ${r.translations} cached machine translations (older than ${p.botOnlyDays} days).\n`,
     );
     return 0;
   } finally {

@@ -88,7 +88,7 @@ export const SYSTEM_KEYS = [
   'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
   'crisis_open', 'crisis_closed', 'crisis_unknown', 'check_in_thanks', 'safety_net', 'still_open', 'cancel_ask', 'cancel_done', 'cancel_kept',
   'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
-  'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'relay_claimed', 'relay_failed', 'not_understood', 'birthday_followup',
+  'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'relay_claimed', 'relay_failed', 'relay_opted_out', 'not_understood', 'birthday_followup',
 ] as const;
 
 /** Placeholders filled at send time rather than from contacts.yaml, with a typical value for length checks. */

@@ -27,7 +27,7 @@ export interface ContentReport {
 export const LIMITS = { shortSegments: 2, moreSegments: 4, systemSegments: 3, safetySegments: 3, reviewMonths: 12, translatedShort: 4, translatedMore: 7, translatedSystem: 5 } as const;
 
 /** Messages for staff, always sent in English; translations need not carry them. */
-const STAFF_ONLY = new Set(['alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'relay_claimed', 'relay_failed']);
+const STAFF_ONLY = new Set(['alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'relay_claimed', 'relay_failed', 'relay_opted_out']);
 
 const PLACEHOLDER = /\{\{\s*([a-z0-9_]+)\s*\}\}/g;
 

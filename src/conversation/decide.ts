@@ -224,7 +224,8 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
       ...keep,
       intent: 'optout.stop',
       optOut: 'stop',
-      replies: input.carrierConfirmsOptOut ? [] : [plan(sys('stop_confirm'))],
+      // The confirmation goes to someone who has just opted out: it is the one text the opt-out allows.
+      replies: input.carrierConfirmsOptOut ? [] : [{ ...plan(sys('stop_confirm')), ignoreOptOut: true }],
       why: [input.carrierConfirmsOptOut ? 'opt-out keyword; the carrier sends the confirmation' : 'opt-out keyword'],
     };
   }

@@ -51,10 +51,14 @@ export interface ReplyOptions {
 }
 
 /** What became of a PA's text from their phone: each has its own staff text in content/system/en.yaml. */
-export type RelayResult = 'sent' | 'unknown' | 'claimed' | 'not_sent';
+export type RelayResult = 'sent' | 'unknown' | 'claimed' | 'opted_out' | 'not_sent';
 
 /** Managers and admins may end a handoff another member of staff has claimed (a PA off sick, a shift over); PAs may not. */
 export const mayEndOthersClaim = (staff: StaffRow): boolean => staff.role !== 'pa';
+
+/** What a PA is told when the young person has opted out: staff text, like the console's own. */
+const OPTED_OUT =
+  'Not sent: this young person has opted out of texts (they texted STOP), so nothing can be sent to them until they text START. Contact them another way if you need to.';
 
 export class HandoffError extends Error {
   constructor(message: string, readonly status = 409) {
@@ -173,6 +177,8 @@ export class Handoffs {
     const now = this.#d.clock.now();
     const id = this.#d.db.transaction(() => {
       const h = this.#openOrFail(conversationId);
+      // The outbox would refuse it anyway; the PA must hear now that it will not reach them, not "Sent.".
+      if (this.#d.conversations.get(conversationId)?.optedOut) throw new HandoffError(OPTED_OUT);
       if (h.status === 'waiting') {
         this.#d.handoffs.claim(h.id, staff.id, now);
         this.#setMode(conversationId, 'with_pa', h.level, now);
@@ -270,6 +276,7 @@ export class Handoffs {
     const h = conversationId === undefined ? undefined : this.#d.handoffs.open(conversationId);
     if (!parsed || !h || parsed.message.trim() === '') return { result: 'unknown', code };
     if (h.status === 'claimed' && h.claimedBy !== staff.id) return { result: 'claimed', code };
+    if (this.#d.conversations.get(h.conversationId)?.optedOut) return { result: 'opted_out', code };
     try {
       this.reply(h.conversationId, staff, parsed.message);
     } catch (err) {

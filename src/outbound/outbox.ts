@@ -98,9 +98,10 @@ export class Outbox implements OutboxKick {
     if (this.#timer) clearTimeout(this.#timer);
     let wait: number;
     try {
-      const next = this.#d.messages.nextDueAt();
+      const now = this.#d.clock.now();
+      const next = this.#d.messages.nextDueAt(now);
       if (!next) return;
-      wait = Math.min(MAX_IDLE_MS, Math.max(10, next.getTime() - this.#d.clock.now().getTime()));
+      wait = Math.min(MAX_IDLE_MS, Math.max(10, next.getTime() - now.getTime()));
     } catch (err) {
       this.#d.logger.error({ err }, 'outbox: could not read the queue; will look again');
       wait = MAX_IDLE_MS;

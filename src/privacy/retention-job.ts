@@ -1,4 +1,4 @@
-/** @module The daily retention job: deletes messages, events and audit entries older than the configured periods. */
+/** @module The daily retention job: deletes messages, events, audit entries and cached translations older than the configured periods. */
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { RetentionPolicy, RetentionReport } from '../store/retention-store.js';

@@ -72,13 +72,19 @@ export function createMessageStore(db: Db) {
     VALUES (@conversationId, 'out', @body, @language, @origin, 'queued', @ignoreOptOut, @replyTo, @seq, @segments, @staffId, @channel,
       @contentSid, @contentVariables, @original, @machineTranslated, @at, @at, @at)`);
   // Without INDEXED BY the planner walks every message in id order to find the few queued ones.
-  const due = db.prepare<[string, number], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
+  const due = db.prepare<[{ now: string; limit: number }], Omit<OutboxRow, 'optedOut' | 'ignoreOptOut'> & { optedOut: number; ignoreOptOut: number }>(`
     SELECT m.id, m.conversation_id AS conversationId, COALESCE(m.channel, c.channel) AS channel, c.address, c.opted_out AS optedOut, m.body,
       m.ignore_opt_out AS ignoreOptOut, m.attempts, m.content_sid AS contentSid, m.content_variables AS contentVariables
     FROM messages m INDEXED BY messages_queued JOIN conversations v ON v.id = m.conversation_id JOIN contacts c ON c.id = v.contact_id
-    WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= ? ORDER BY m.id LIMIT ?`);
-  const nextDue = db.prepare<[], { at: string | null }>(
-    `SELECT MIN(next_attempt_at) AS at FROM messages WHERE direction = 'out' AND status = 'queued'`,
+    WHERE m.direction = 'out' AND m.status = 'queued' AND m.next_attempt_at <= @now
+      -- A reply never overtakes an earlier one of its conversation that waits for a retry. (One being sent is
+      -- ahead of it in the same drain; a row left 'sending' by a failed write must not silence the conversation.)
+      AND NOT EXISTS (SELECT 1 FROM messages e INDEXED BY messages_queued WHERE e.direction = 'out' AND e.status = 'queued'
+        AND e.next_attempt_at > @now AND e.conversation_id = m.conversation_id AND e.id < m.id)
+    ORDER BY m.id LIMIT @limit`);
+  // The first retry still to come; rows held behind one come due no earlier than it.
+  const nextRetry = db.prepare<[string], { at: string | null }>(
+    `SELECT MIN(next_attempt_at) AS at FROM messages INDEXED BY messages_queued WHERE direction = 'out' AND status = 'queued' AND next_attempt_at > ?`,
   );
   const sending = db.prepare(`UPDATE messages SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND status = 'queued'`);
   const sent = db.prepare(`UPDATE messages SET status = ?, provider_id = ?, segments = COALESCE(?, segments), error_code = NULL, updated_at = ? WHERE id = ?`);
@@ -135,11 +141,14 @@ export function createMessageStore(db: Db) {
       });
       return Number(res.lastInsertRowid);
     },
+    /** Rows to send now, oldest first; a row waits while an earlier one of its conversation waits for a retry. */
     due(now: Date, limit: number): OutboxRow[] {
-      return due.all(now.toISOString(), limit).map((r) => ({ ...r, optedOut: r.optedOut === 1, ignoreOptOut: r.ignoreOptOut === 1 }));
+      return due.all({ now: now.toISOString(), limit }).map((r) => ({ ...r, optedOut: r.optedOut === 1, ignoreOptOut: r.ignoreOptOut === 1 }));
     },
-    nextDueAt(): Date | null {
-      const at = nextDue.get()?.at;
+    /** When the outbox should look again: now if something can go now, else the first retry still to come. */
+    nextDueAt(now: Date): Date | null {
+      if (due.all({ now: now.toISOString(), limit: 1 }).length > 0) return now;
+      const at = nextRetry.get(now.toISOString())?.at;
       return at ? new Date(at) : null;
     },
     /** Claims a queued row for one send attempt; false when someone else already has it. */

@@ -14,6 +14,8 @@ export interface RetentionReport {
   handedOffMessages: number;
   events: number;
   auditEntries: number;
+  /** Cached machine translations (of young people's messages and of PAs' replies to them). */
+  translations: number;
 }
 
 export function createRetentionStore(db: Db) {
@@ -24,13 +26,19 @@ export function createRetentionStore(db: Db) {
     handedMessages: `FROM messages WHERE created_at < @handed AND conversation_id IN (${HANDED_OFF})`,
     events: `FROM events WHERE created_at < CASE WHEN conversation_id IN (${HANDED_OFF}) THEN @handed ELSE @bot END`,
     audit: 'FROM audit WHERE at < @audit',
+    // The cache is not tied to a conversation, so it goes with the shortest period: kept longer, it would outlive
+    // the messages of conversations that never needed a person. Kept messages carry their own translation.
+    translations: 'FROM translations WHERE created_at < @bot',
   };
   return {
     /** What is due for deletion now; changes nothing (the dry run). */
     due(now: Date, p: RetentionPolicy): RetentionReport {
       const params = { bot: cutoff(now, p.botOnlyDays), handed: cutoff(now, p.handedOffDays), audit: cutoff(now, p.auditDays) };
       const count = (from: string) => db.prepare(`SELECT COUNT(*) ${from}`).pluck().get(params) as number;
-      return { botOnlyMessages: count(sql.botMessages), handedOffMessages: count(sql.handedMessages), events: count(sql.events), auditEntries: count(sql.audit) };
+      return {
+        botOnlyMessages: count(sql.botMessages), handedOffMessages: count(sql.handedMessages), events: count(sql.events), auditEntries: count(sql.audit),
+        translations: count(sql.translations),
+      };
     },
     /** Deletes what is due, in one transaction, and says what went. */
     enforce(now: Date, p: RetentionPolicy): RetentionReport {
@@ -44,7 +52,8 @@ export function createRetentionStore(db: Db) {
         const botOnlyMessages = db.prepare(`DELETE ${sql.botMessages}`).run(params).changes;
         const handedOffMessages = db.prepare(`DELETE ${sql.handedMessages}`).run(params).changes;
         const auditEntries = db.prepare(`DELETE ${sql.audit}`).run(params).changes;
-        return { botOnlyMessages, handedOffMessages, events, auditEntries };
+        const translations = db.prepare(`DELETE ${sql.translations}`).run(params).changes;
+        return { botOnlyMessages, handedOffMessages, events, auditEntries, translations };
       }).immediate();
       db.pragma('wal_checkpoint(TRUNCATE)');
       return report;

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../store/db.js';
 import { createTranslationStore, type TranslationStore } from '../store/translation-store.js';
 import type { Logger } from '../lib/logger.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import type { Translator } from './translator.js';
 
 export class TranslationService {
@@ -13,6 +14,8 @@ export class TranslationService {
     private readonly translator: Translator | null,
     private readonly timeoutMs: number,
     private readonly logger: Logger,
+    /** Stamps cache entries, so retention counts their age on the service's clock. */
+    private readonly clock: Clock = systemClock,
   ) {
     this.#cache = createTranslationStore(db);
   }
@@ -32,7 +35,7 @@ export class TranslationService {
     if (cached !== undefined) return cached;
     try {
       const out = await this.translator.translate(text, from, to, AbortSignal.timeout(this.timeoutMs));
-      this.#cache.put({ key, from, to, provider: this.translator.name, text: out, at: new Date() });
+      this.#cache.put({ key, from, to, provider: this.translator.name, text: out, at: this.clock.now() });
       return out;
     } catch (err) {
       this.logger.warn({ provider: this.translator.name, from, to, error: (err as Error).name }, 'translation unavailable; going on without it');

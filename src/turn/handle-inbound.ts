@@ -70,11 +70,12 @@ export interface TurnOutcome {
 const TURNS_AT_ONCE = 8;
 
 /** The staff text (content/system/en.yaml) a PA gets back for each outcome of a text from their phone. */
-const RELAY_TEXTS: Readonly<Record<RelayResult, string>> = { sent: 'relay_sent', unknown: 'relay_unknown', claimed: 'relay_claimed', not_sent: 'relay_failed' };
+const RELAY_TEXTS: Readonly<Record<RelayResult, string>> = { sent: 'relay_sent', unknown: 'relay_unknown', claimed: 'relay_claimed', opted_out: 'relay_opted_out', not_sent: 'relay_failed' };
 const RELAY_WHY: Readonly<Record<RelayResult, string>> = {
   sent: 'relayed from a staff phone',
   unknown: 'staff phone, no open conversation with that code',
   claimed: 'staff phone, the conversation is claimed by someone else',
+  opted_out: 'staff phone, but the young person has opted out',
   not_sent: 'staff phone, the text could not be sent',
 };
 

@@ -201,6 +201,23 @@ describe('staff actions', () => {
     expect(s.handoffStore.open(o!.conversationId)!.status).toBe('waiting');
   });
 
+  it('a PA texting a young person who has opted out is told it was not sent and why, and nothing goes to them', async () => {
+    const { s, channel } = start(TUESDAY_10AM);
+    const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone call me back');
+    await converse(s, YOUNG_PERSON, 'sms', 'STOP');
+    await settle(s);
+    const before = sentTo(channel, YOUNG_PERSON).length;
+    const code = s.db.prepare('SELECT short_code AS c FROM conversations WHERE id = ?').pluck().get(o!.conversationId) as string;
+
+    await converse(s, DUTY_21PLUS, 'sms', `${code} Hi, I will call you at 2pm`);
+    await settle(s);
+    expect(sentTo(channel, YOUNG_PERSON)).toHaveLength(before);
+    const told = sentTo(channel, DUTY_21PLUS).at(-1)!;
+    expect(told).not.toMatch(/^Sent/);
+    expect(told).toMatch(new RegExp(`Not sent to ${code}: .*opted out.*STOP`));
+    expect(s.db.prepare(`SELECT COUNT(*) FROM messages WHERE origin = 'pa'`).pluck().get()).toBe(0);
+  });
+
   it('a risk message while with a PA keeps the PA, raises the level to urgent and still sends the safety reply', async () => {
     const { s, channel } = start(TUESDAY_10AM);
     const o = await converse(s, YOUNG_PERSON, 'sms', 'can someone ring me');

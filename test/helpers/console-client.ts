@@ -39,6 +39,16 @@ export function consoleClient(served: Served, headers: Record<string, string> = 
   return { request, post, cookies };
 }
 
+/**
+ * Someone who opened the login page and never logged in, holding the login form's valid CSRF token, so a refusal
+ * elsewhere can only come from the login check.
+ */
+export async function anonymousConsole(served: Served): Promise<{ request: ConsoleClient['request']; csrf: string }> {
+  const { request } = consoleClient(served);
+  const csrf = csrfOf(await (await request('/console/login')).text());
+  return { request, csrf };
+}
+
 export async function loginToConsole(
   served: Served,
   email: string,

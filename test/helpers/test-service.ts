@@ -111,8 +111,9 @@ export async function settle(service: Service): Promise<void> {
   for (let i = 0; i < 50; i++) {
     await service.runner.idle();
     await service.outbox.drain();
-    const pending = service.db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE (direction = 'in' AND status = 'received') OR (direction = 'out' AND status IN ('queued','sending') AND next_attempt_at <= ?)`).get(service.clock.now().toISOString()) as { n: number };
-    if (pending.n === 0) return;
+    const pending = service.db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE (direction = 'in' AND status = 'received') OR (direction = 'out' AND status = 'sending')`).get() as { n: number };
+    // A reply held behind an earlier one waiting for a retry is not due yet, whatever its own time says.
+    if (pending.n === 0 && service.messages.due(service.clock.now(), 1).length === 0) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error('service did not settle');

@@ -3,7 +3,7 @@ import { hash } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
 import { serve, testService, type Served } from '../helpers/test-service.js';
-import { consoleClient, csrfOf, loginToConsole } from '../helpers/console-client.js';
+import { anonymousConsole, consoleClient, csrfOf, loginToConsole } from '../helpers/console-client.js';
 
 // Every argon2 verification the console makes is recorded (and still done), to see which logins run one.
 const argon = vi.hoisted(() => ({ verified: [] as string[] }));
@@ -61,9 +61,25 @@ describe('without a login', () => {
     expect(res.status).toBe(401);
   });
 
-  it.each(['claim', 'reply', 'reply-preview', 'notes', 'handback', 'close', 'template'])('POST .../%s is refused and changes nothing', async (action) => {
-    const res = await fetch(`${served.url}/console/conversations/${id()}/${action}`, { method: 'POST', body: new URLSearchParams({ text: 'hi' }), redirect: 'manual' });
-    expect([401, 403]).toContain(res.status);
+  /** Every table but the sessions, so any write an action made would show. */
+  const everything = () => {
+    const tables = service.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'staff_sessions' ORDER BY name`).pluck().all() as string[];
+    return Object.fromEntries(tables.map((t) => [t, service.db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all()]));
+  };
+
+  it.each([
+    ...['claim', 'reply', 'reply-preview', 'notes', 'handback', 'close', 'template'].map((a) => `/console/conversations/:id/${a}`),
+    '/console/dashboard/phrasing', '/console/dashboard/gap', '/console/logout',
+  ])('POST %s with a valid anonymous CSRF token answers 401 and writes nothing', async (path) => {
+    // Past the CSRF check, only the login check stands between this request and the action.
+    const anonymous = await anonymousConsole(served);
+    const before = everything();
+    const res = await anonymous.request(path.replace(':id', String(id())), {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: anonymous.csrf, text: 'hi, it is me', template: 'checking_in', intent: 'council-tax', channel: 'sms' }),
+    });
+    expect(res.status).toBe(401);
+    expect(everything()).toEqual(before);
     expect(service.handoffStore.open(id())!.status).toBe('waiting');
   });
 });

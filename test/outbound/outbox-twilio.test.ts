@@ -5,6 +5,7 @@ import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
 import { readConfig } from '../../src/config.js';
 import { ACCOUNT_SID, TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
 import { converse } from '../../src/cli/local-service.js';
+import { FixedClock } from '../../src/lib/clock.js';
 
 const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
 const twilioConfig = readConfig(TWILIO_ENV).twilio!;
@@ -161,5 +162,135 @@ describe('sending replies through Twilio', () => {
     expect(sent.map((f) => f.To).sort()).toEqual(['+447700900308', '+447700900804']);
     expect(sent.find((f) => f.To === '+447700900308')!.Body).toContain('999');
     expect(sent.find((f) => f.To === '+447700900804')!.Body).toMatch(/^URGENT/);
+  });
+});
+
+/**
+ * A service on a clock the test moves and an outbox that sends only when the test drains it: a retry happens
+ * when the test says so, never by a timer racing the assertions.
+ */
+async function onTestClock(env: Record<string, string> = {}): Promise<FixedClock> {
+  await service.outbox.stop();
+  service.db.close();
+  const clock = new FixedClock(new Date());
+  const config = readConfig({ ...TWILIO_ENV, ...env }).twilio!;
+  service = testService({ env: { ...TWILIO_ENV, OUTBOX_RETRY_BASE_MS: '10', ...env }, clock, channel: new TwilioChannel(config, { keepAlive: false }) });
+  await service.outbox.stop(); // turns still queue replies; only drain() below sends them
+  return clock;
+}
+
+/** Every request Twilio's API received, in order, with the answer given to each. */
+function twilioApi(answer: (call: number, form: Record<string, string>) => [number, object]) {
+  const calls: Array<{ To: string; Body: string; status: number }> = [];
+  nock('https://api.twilio.com')
+    .persist()
+    .post(MESSAGES_PATH)
+    .reply((_uri, body) => {
+      const form = Object.fromEntries(new URLSearchParams(body as string)) as { To: string; Body: string };
+      const [status, json] = answer(calls.length + 1, form);
+      calls.push({ To: form.To, Body: form.Body, status });
+      return [status, json];
+    });
+  return calls;
+}
+
+const unavailable: [number, object] = [503, { code: 20503, message: 'Service unavailable', status: 503 }];
+const accepted = (n: number): [number, object] => [201, { sid: `SM${n.toString(16).padStart(32, '0')}`, status: 'queued' }];
+
+describe('when sending goes wrong', () => {
+  it('gives up after the last attempt, records why, and the young person\'s next question is still answered', async () => {
+    const clock = await onTestClock({ OUTBOX_MAX_ATTEMPTS: '3' });
+    const calls = twilioApi((n) => (n <= 3 ? unavailable : accepted(n)));
+    const first = await converse(service, '+447700900311', 'sms', 'do i have to pay council tax');
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await service.outbox.drain();
+      clock.advance(60_000);
+    }
+    await service.outbox.drain(); // nothing is left to try
+    expect(calls.map((c) => c.status)).toEqual([503, 503, 503]);
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'failed', errorCode: '20503', attempts: 3 })]);
+    const failed = service.events.forConversation(first!.conversationId).filter((e) => e.kind === 'send.failed');
+    expect(failed.map((e) => e.detail)).toEqual([{ code: '20503', attempts: 3 }]);
+
+    // The reply that failed for good does not hold the conversation: the next answer goes out.
+    await converse(service, '+447700900311', 'sms', 'what about a deposit');
+    await service.outbox.drain();
+    expect(calls.map((c) => c.status)).toEqual([503, 503, 503, 201]);
+    expect(calls[3]!.Body).toMatch(/deposit/i);
+    expect(sentRows().map((r) => r.status)).toEqual(['failed', 'sent']);
+  });
+
+  it('a connection reset with no answer from Twilio is retried, and the reply is sent once', async () => {
+    const clock = await onTestClock();
+    let form: Record<string, string> = {};
+    const scope = nock('https://api.twilio.com')
+      .post(MESSAGES_PATH).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .post(MESSAGES_PATH, (body: Record<string, string>) => {
+        form = body;
+        return true;
+      })
+      .reply(201, { sid: `SM${'f'.repeat(32)}`, status: 'queued' });
+    await converse(service, '+447700900312', 'sms', 'do i have to pay council tax');
+    await service.outbox.drain();
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'queued', errorCode: 'network', attempts: 1 })]);
+    clock.advance(60_000);
+    await service.outbox.drain();
+    expect(scope.isDone()).toBe(true);
+    expect(form['Body']).toMatch(/council tax/i);
+    expect(sentRows()).toEqual([expect.objectContaining({ status: 'sent', providerId: `SM${'f'.repeat(32)}`, errorCode: null, attempts: 2 })]);
+  });
+
+  it('a later reply waits behind an earlier one that is waiting for a retry, so they arrive in order', async () => {
+    const clock = await onTestClock();
+    const calls = twilioApi((n) => (n === 1 ? unavailable : accepted(n)));
+    await converse(service, '+447700900313', 'sms', 'do i have to pay council tax');
+    await service.outbox.drain(); // the council tax answer fails and waits for its retry
+    await converse(service, '+447700900313', 'sms', 'what about a deposit');
+    await service.outbox.drain(); // the deposit answer is due now, but must not overtake
+    expect(calls).toHaveLength(1);
+    expect(sentRows().map((r) => r.status)).toEqual(['queued', 'queued']);
+
+    clock.advance(60_000);
+    await service.outbox.drain();
+    expect(calls.map((c) => [c.status, /council tax/i.test(c.Body) ? 'council tax' : /deposit/i.test(c.Body) ? 'deposit' : c.Body]))
+      .toEqual([[503, 'council tax'], [201, 'council tax'], [201, 'deposit']]);
+    expect(sentRows().map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('a reply queued before the young person texted STOP is not sent; a safety reply after it still is', async () => {
+    await onTestClock();
+    const calls = twilioApi((n) => accepted(n));
+    await converse(service, '+447700900314', 'sms', 'do i have to pay council tax'); // queued, not yet sent
+    await converse(service, '+447700900314', 'sms', 'STOP'); // Twilio confirms STOP itself on SMS
+    await converse(service, '+447700900314', 'sms', 'i want to end my life');
+    await service.outbox.drain();
+    const toThem = calls.filter((c) => c.To === '+447700900314');
+    expect(toThem).toHaveLength(1);
+    expect(toThem[0]!.Body).toContain('999');
+    expect(calls.filter((c) => c.To === '+447700900804').map((c) => c.Body)).toEqual([expect.stringMatching(/^URGENT/)]);
+    const councilTax = service.db.prepare(`SELECT status, error_code AS errorCode FROM messages WHERE direction = 'out' AND body LIKE '%ouncil %ax%' ORDER BY id LIMIT 1`).get();
+    expect(councilTax).toEqual({ status: 'failed', errorCode: 'opted-out' });
+  });
+});
+
+describe('STOP and START on the real Twilio channel', () => {
+  it.each([
+    ['twilio', 'sms', []],
+    ['service', 'sms', ['stop', 'start']],
+    ['twilio', 'whatsapp', ['stop', 'start']],
+    ['service', 'whatsapp', ['stop', 'start']],
+  ] as const)('with TWILIO_SMS_OPT_OUT_REPLIES=%s, on %s, the service itself confirms: %j', async (setting, channel, confirmed) => {
+    await onTestClock({ TWILIO_SMS_OPT_OUT_REPLIES: setting });
+    const calls = twilioApi((n) => accepted(n));
+    const address = channel === 'sms' ? '+447700900315' : '+447700900316';
+    const optedOut = () => service.db.prepare('SELECT opted_out FROM contacts WHERE address = ?').pluck().get(address);
+    await converse(service, address, channel, 'STOP');
+    await service.outbox.drain();
+    expect(optedOut()).toBe(1);
+    await converse(service, address, channel, 'START');
+    await service.outbox.drain();
+    expect(optedOut()).toBe(0);
+    const said = calls.map((c) => (/won't get any more texts/.test(c.Body) ? 'stop' : /Welcome back/.test(c.Body) ? 'start' : c.Body));
+    expect(said).toEqual(confirmed);
   });
 });
