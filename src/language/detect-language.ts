@@ -21,13 +21,15 @@ const PASHTO = /[ټډړږښګڼېۍځڅ]/u;
 const URDU = /[ٹڈڑںےۓھ]/u;
 const PERSIAN = /[پچژگیک]/u;
 const ARABIC_ONLY = /[ةىيك]|(^|\s)ال/u;
-// Latin letters that point at one language.
-const LATIN_SIGNS: Array<[RegExp, string]> = [
-  [/[ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/u, 'vi'],
-  [/[ąęłńśźż]/u, 'pl'],
-  [/[șțţ]/u, 'ro'],
-  [/ë/u, 'sq'],
-  [/[êûş]/u, 'kmr'],
+// Latin letters that point at one language, or narrow it to a few: Kurmanji's ê û ş are also French (être,
+// sûr), Portuguese (vocês) and Romanian typed with a cedilla (şi), so they leave the words to decide among
+// those four, unless a letter Kurmanji never uses (é à ã ă...) rules it out.
+const LATIN_SIGNS: Array<[RegExp, string[]]> = [
+  [/[ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/u, ['vi']],
+  [/[ąęłńśźż]/u, ['pl']],
+  [/[șțţ]/u, ['ro']],
+  [/ë/u, ['sq']],
+  [/^(?![\s\S]*[éèàâôùœãõáóăí])[\s\S]*[êûş]/u, ['kmr', 'fr', 'pt', 'ro']],
 ];
 
 function scriptOf(text: string): { script: LanguageGuess['script']; letters: number } {
@@ -110,7 +112,10 @@ export class LanguageDetector {
     }
     if (script === 'ethiopic') return this.#languages.filter((l) => this.#scriptOfLanguage.get(l) === 'ethiopic');
     if (script === 'latin') {
-      for (const [sign, language] of LATIN_SIGNS) if (sign.test(text.toLowerCase()) && this.#languages.includes(language)) return [language];
+      for (const [sign, languages] of LATIN_SIGNS) {
+        const possible = languages.filter((l) => this.#languages.includes(l));
+        if (possible.length > 0 && sign.test(text.toLowerCase())) return possible;
+      }
       // Every language can be typed in Latin letters (Arabizi, Finglish, Roman Urdu).
       return this.#languages.filter((l) => l !== 'am' && l !== 'ti' && l !== 'ckb');
     }
