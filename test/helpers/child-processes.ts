@@ -92,7 +92,7 @@ export function runNode(args: string[], o: { env?: NodeJS.ProcessEnv; limitMs?: 
 }
 
 /** `node --import tsx ARGS` from the repository root, to completion; a run that hangs is killed at the limit. */
-export function runNodeSync(args: string[], options: Omit<SpawnSyncOptionsWithStringEncoding, 'encoding'> = {}): SpawnSyncReturns<string> {
+export function runNodeSync(args: string[], options: Partial<SpawnSyncOptionsWithStringEncoding> = {}): SpawnSyncReturns<string> {
   const r = spawnSync(process.execPath, [...NODE_TSX, ...args], {
     cwd: ROOT, timeout: COMMAND_LIMIT_MS, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, ...options, encoding: 'utf8',
   });
