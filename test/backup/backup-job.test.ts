@@ -95,9 +95,9 @@ describe('the daily backup', () => {
 
   it('is off when BACKUP_DIR is unset, and a bad setting is refused with its name', () => {
     expect(readConfig({}).backup).toBeUndefined();
-    expect(() => readConfig({ BACKUP_DIR: '/var/backups/offerline', BACKUP_HOUR: '24' })).toThrow(ConfigError);
-    expect(() => readConfig({ BACKUP_DIR: '/var/backups/offerline', BACKUP_KEEP: '0' })).toThrow(/BACKUP_KEEP/);
-    expect(readConfig({ BACKUP_DIR: '/var/backups/offerline' }).backup).toEqual({ dir: '/var/backups/offerline', keep: 14, hour: 2 });
+    expect(() => readConfig({ BACKUP_DIR: 'backups/offerline', BACKUP_HOUR: '24' })).toThrow(ConfigError);
+    expect(() => readConfig({ BACKUP_DIR: 'backups/offerline', BACKUP_KEEP: '0' })).toThrow(/BACKUP_KEEP/);
+    expect(readConfig({ BACKUP_DIR: 'backups/offerline' }).backup).toEqual({ dir: 'backups/offerline', keep: 14, hour: 2 });
   });
 
   it('a backup that fails is logged, and tried again an hour later rather than every minute', async () => {
