@@ -1,8 +1,8 @@
 /** The daily backup: one a day from BACKUP_HOUR, the newest BACKUP_KEEP kept, private files named by the UTC time. */
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackupJob } from '../../src/backup/backup-job.js';
@@ -55,6 +55,13 @@ describe('the daily backup', () => {
     job.start();
     cleanup.push(() => job.stop());
     writeFileSync(join(dir, 'notes.txt'), 'the operator keeps a note here'); // not a backup: never touched
+    // Copies cut short: one older than a day is cleared away by the next backup, a recent one (maybe still being written) is not.
+    const stale = join(dir, '.offerline-2026-01-07T02-00-00.000Z.db.partial');
+    const fresh = join(dir, '.offerline-2026-01-15T01-00-00.000Z.db.partial');
+    writeFileSync(stale, 'half a database');
+    utimesSync(stale, new Date('2026-01-07T02:00:00Z'), new Date('2026-01-07T02:00:00Z'));
+    writeFileSync(fresh, 'half a database');
+    utimesSync(fresh, new Date('2026-01-15T01:00:00Z'), new Date('2026-01-15T01:00:00Z')); // an hour before the last backup
 
     await job.tick();
     expect(listBackups(dir)).toEqual([]); // 01:30: not due yet
@@ -82,7 +89,7 @@ describe('the daily backup', () => {
     await restarted.tick();
 
     const names = readdirSync(dir).sort();
-    expect(names).toEqual([...taken.slice(-3), 'notes.txt'].sort());
+    expect(names).toEqual([...taken.slice(-3), 'notes.txt', basename(fresh)].sort());
     expect(names.filter((n) => n.startsWith('offerline-'))).toEqual([
       'offerline-2026-01-13T14-00-00.000Z.db', 'offerline-2026-01-14T02-15-00.000Z.db', 'offerline-2026-01-15T02-15-00.000Z.db',
     ]);
