@@ -23,7 +23,8 @@ COPY content ./content
 COPY intents ./intents
 COPY config ./config
 COPY public ./public
-RUN mkdir -p /app/data && chown node:node /app/data
+# /app/backups is where to mount a volume on another disk for BACKUP_DIR; made here so the node user can write it.
+RUN mkdir -p /app/data /app/backups && chown node:node /app/data /app/backups
 USER node
 VOLUME ["/app/data"]
 EXPOSE 3000

@@ -13,6 +13,7 @@ import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import twilio from 'twilio';
@@ -51,33 +52,77 @@ async function load(url: string, firstSid: number) {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The longest a server may take to start: generous, the bench shares the machine; past it the bench fails rather than hangs. */
+const START_LIMIT_MS = 120_000;
+/** taskset answers at once; a limit all the same, so nothing the bench runs can hang it. */
+const TASKSET_LIMIT_MS = 10_000;
+
+/** Servers the bench started: killed when it ends, however it ends, and each ends itself if the bench dies outright. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+const EXIT_WITH_PARENT = pathToFileURL(join(import.meta.dirname, '..', 'test', 'helpers', 'exit-with-parent.ts')).href;
+
+function startChild(command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  const child = spawn(command, args, options);
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
 
 /** Where the server under test runs: on its own core (through taskset), or wherever the OS puts it. */
 type Placement = { serverCpu: number | null };
 
 /** A node command, on the server's own core when the placement gives it one. */
 function nodeCommand(placement: Placement, args: string[]): [string, string[]] {
-  return placement.serverCpu === null ? [process.execPath, args] : ['taskset', ['-c', String(placement.serverCpu), process.execPath, ...args]];
+  const node = ['--import', 'tsx', '--import', EXIT_WITH_PARENT, ...args];
+  return placement.serverCpu === null ? [process.execPath, node] : ['taskset', ['-c', String(placement.serverCpu), process.execPath, ...node]];
 }
 
 async function bareExpress(placement: Placement) {
-  const [command, args] = nodeCommand(placement, ['--import', 'tsx', 'bench/bare-endpoint.ts']);
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve((JSON.parse(line) as { port: number }).port));
-  });
-  const result = await load(`http://127.0.0.1:${port}`, 1);
-  child.kill('SIGKILL');
-  return result;
+  const [command, args] = nodeCommand(placement, ['bench/bare-endpoint.ts']);
+  const child = startChild(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`bare endpoint did not start within ${START_LIMIT_MS / 1000} s`)), START_LIMIT_MS);
+      child.once('exit', (code) => reject(new Error(`bare endpoint exited with ${code}`)));
+      createInterface({ input: child.stdout! }).once('line', (line) => {
+        clearTimeout(timer);
+        resolve((JSON.parse(line) as { port: number }).port);
+      });
+    });
+    return await load(`http://127.0.0.1:${port}`, 1);
+  } finally {
+    await stopChild(child);
+  }
 }
 
 /** Waits for the service's "listening" log line; logs go to a file, as in production, not back to this process. */
 async function listeningPort(logFile: string, child: ChildProcess): Promise<number> {
-  for (;;) {
+  const end = Date.now() + START_LIMIT_MS;
+  while (Date.now() < end) {
     if (child.exitCode !== null) throw new Error(`offerline exited with ${child.exitCode}; see ${logFile}`);
     const line = readFileSync(logFile, 'utf8').split('\n').find((l) => l.includes('"offerline listening"'));
     if (line) return (JSON.parse(line) as { port: number }).port;
     await sleep(10);
+  }
+  throw new Error(`offerline did not listen within ${START_LIMIT_MS / 1000} s; see ${logFile}`);
+}
+
+async function untilReady(url: string): Promise<void> {
+  const end = Date.now() + START_LIMIT_MS;
+  while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) {
+    if (Date.now() > end) throw new Error(`offerline was not ready within ${START_LIMIT_MS / 1000} s`);
+    await sleep(20);
   }
 }
 
@@ -88,8 +133,8 @@ async function measure(root: string, placement: Placement) {
   const dbPath = join(dir, 'bench.db');
   const logFile = join(dir, 'offerline.log');
   const started = performance.now();
-  const [command, args] = nodeCommand(placement, ['--import', 'tsx', 'src/main.ts']);
-  const child = spawn(command, args, {
+  const [command, args] = nodeCommand(placement, ['src/main.ts']);
+  const child = startChild(command, args, {
     cwd: root,
     env: {
       PATH: process.env['PATH'] ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATABASE_PATH: dbPath,
@@ -98,40 +143,44 @@ async function measure(root: string, placement: Placement) {
     },
     stdio: ['ignore', openSync(logFile, 'w'), 'inherit'],
   });
-  const url = `http://127.0.0.1:${await listeningPort(logFile, child)}`;
-  while (!(await fetch(`${url}/readyz`).then((r) => r.ok, () => false))) await sleep(20);
-  const startupMs = Math.round(performance.now() - started);
-  const service = await load(url, 10_000_000);
+  try {
+    const url = `http://127.0.0.1:${await listeningPort(logFile, child)}`;
+    await untilReady(url);
+    const startupMs = Math.round(performance.now() - started);
+    const service = await load(url, 10_000_000);
 
-  // The backlog the burst left: every message is stored; turns carry on at their own pace behind the acknowledgements.
-  const db = new Database(dbPath, { readonly: true });
-  const count = db.prepare<[], { stored: number; answered: number }>(
-    `SELECT COUNT(*) AS stored, SUM(status <> 'received') AS answered FROM messages WHERE direction = 'in'`,
-  );
-  const atEnd = count.get()!;
-  await sleep(5_000);
-  const later = count.get()!;
-  db.close();
-  child.kill('SIGKILL');
-  return {
-    bareExpress: bare,
-    service,
-    throughputRatio: Number((service.reqPerSec / bare.reqPerSec).toFixed(2)),
-    startupToReadyMs: startupMs,
-    backlog: {
-      stored: atEnd.stored,
-      answeredDuringLoad: atEnd.answered,
-      turnsPerSecondAfterLoad: Math.round((later.answered - atEnd.answered) / 5),
-    },
-  };
+    // The backlog the burst left: every message is stored; turns carry on at their own pace behind the acknowledgements.
+    const db = new Database(dbPath, { readonly: true });
+    const count = db.prepare<[], { stored: number; answered: number }>(
+      `SELECT COUNT(*) AS stored, SUM(status <> 'received') AS answered FROM messages WHERE direction = 'in'`,
+    );
+    const atEnd = count.get()!;
+    // A measuring window (turns a second after the load), not a wait for something to happen.
+    await sleep(5_000);
+    const later = count.get()!;
+    db.close();
+    return {
+      bareExpress: bare,
+      service,
+      throughputRatio: Number((service.reqPerSec / bare.reqPerSec).toFixed(2)),
+      startupToReadyMs: startupMs,
+      backlog: {
+        stored: atEnd.stored,
+        answeredDuringLoad: atEnd.answered,
+        turnsPerSecondAfterLoad: Math.round((later.answered - atEnd.answered) / 5),
+      },
+    };
+  } finally {
+    await stopChild(child);
+  }
 }
 
 /** Pins every thread of this process (the load generator) to the given cores. */
-const pinSelf = (cpus: string) => execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+const pinSelf = (cpus: string) => execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore', timeout: TASKSET_LIMIT_MS });
 
 function hasTaskset(): boolean {
   try {
-    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    execFileSync('taskset', ['-V'], { stdio: 'ignore', timeout: TASKSET_LIMIT_MS });
     return true;
   } catch {
     return false;

@@ -77,6 +77,9 @@ const schema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  BACKUP_DIR: optionalText,
+  BACKUP_KEEP: z.coerce.number().int().min(1, 'must be at least 1').max(3650).default(14),
+  BACKUP_HOUR: z.coerce.number().int().min(0).max(23, 'must be an hour from 0 to 23').default(2),
 });
 
 export interface TwilioConfig {
@@ -132,6 +135,8 @@ export interface Config {
   trustProxy?: boolean | number | string;
   outbox: { maxAttempts: number; retryBaseMs: number };
   shutdownTimeoutMs: number;
+  /** A daily backup into `dir` from `hour` (council time), keeping the newest `keep`; off when BACKUP_DIR is unset. */
+  backup?: { dir: string; keep: number; hour: number };
   /** CONTACT_<NAME> variables: local contact details that override content/contacts.yaml ({{name}} in answers). */
   contacts: Readonly<Record<string, string>>;
 }
@@ -249,6 +254,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     trustProxy: trustProxy ?? undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    backup: e.BACKUP_DIR ? { dir: e.BACKUP_DIR, keep: e.BACKUP_KEEP, hour: e.BACKUP_HOUR } : undefined,
     contacts: Object.freeze(
       Object.fromEntries(
         Object.entries(env)

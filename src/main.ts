@@ -1,6 +1,7 @@
 /** @module Composition root: read config, build the service, serve HTTP, recover unfinished work, shut down cleanly. */
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
+import { BackupJob } from './backup/backup-job.js';
 import { ConfigError, readConfig } from './config.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './lib/logger.js';
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   service.escalation.start();
   service.campaigns.start();
   service.retention.start();
+  const backups = config.backup ? new BackupJob(service.db, config.backup, systemClock, logger) : undefined;
+  backups?.start();
   // Here only the simulator's turns use hybrid retrieval (the turn thread prepares its own).
   if (config.simulatorEnabled) void service.hybrid?.prepare();
   // The turn thread answers what the last run left unanswered before it says it is ready.
@@ -72,6 +75,7 @@ async function main(): Promise<void> {
     service.escalation.stop();
     service.campaigns.stop();
     service.retention.stop();
+    await backups?.stop();
     await service.runner.idle();
     await thread.stop();
     service.db.close();

@@ -1,5 +1,6 @@
 /** Configuration is read once and a bad value names the variable and the fix. */
 import { describe, expect, it } from 'vitest';
+import { runNodeSync } from './helpers/child-processes.js';
 import { ConfigError, readConfig } from '../src/config.js';
 import { TWILIO_ENV } from './helpers/test-service.js';
 
@@ -77,8 +78,7 @@ describe('readConfig', () => {
   });
 
   it('the service refuses to start on a bad value and says which variable to fix', async () => {
-    const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const r = runNodeSync(['src/main.ts'], {
       cwd: new URL('..', import.meta.url).pathname,
       env: { PATH: process.env['PATH'] ?? '', PORT: 'eighty' },
       encoding: 'utf8',

@@ -1,4 +1,4 @@
-/** @module The offerline command line: simulate, chat, explain, content-check, content phrasings, staff, contacts, campaigns, contact, retention, report. */
+/** @module The offerline command line: simulate, chat, explain, content-check, content phrasings, staff, contacts, campaigns, contact, retention, report, backup, restore. */
 import { chat } from './chat.js';
 import { contentCheck } from './content-check.js';
 import { contentPhrasings } from './content-phrasings.js';
@@ -10,6 +10,7 @@ import { campaignsCommand } from './campaigns.js';
 import { contactCommand } from './contact.js';
 import { retentionCommand } from './retention.js';
 import { reportCommand } from './report.js';
+import { backupCommand, restoreCommand } from './backup.js';
 
 const USAGE = `usage: npm run --silent cli -- <command>
   simulate [--db PATH] [--now ISO-8601]   JSON lines on stdin, one JSON answer per line on stdout
@@ -22,7 +23,9 @@ const USAGE = `usage: npm run --silent cli -- <command>
   campaigns dry-run [--from D] [--to D]   who would get a birthday follow-up, and when (sends nothing)
   contact export PHONE | erase PHONE      subject access (JSON) or erasure of everything held about a number
   retention [--dry-run]                   delete (or list) data older than the periods kept
-  report --from DATE --to DATE [--out D]  insights figures for the offer's owners, as JSON`;
+  report --from DATE --to DATE [--out D]  insights figures for the offer's owners, as JSON
+  backup DIR                              an online, consistent copy of the database into DIR, named by the UTC time
+  restore FILE [--force]                  put a backup in place of the database (service stopped; the old file is kept aside)`;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -51,6 +54,10 @@ async function run(argv: string[]): Promise<number> {
       return retentionCommand(args);
     case 'report':
       return reportCommand(args);
+    case 'backup':
+      return backupCommand(args);
+    case 'restore':
+      return restoreCommand(args);
     default:
       process.stderr.write(`${USAGE}\n`);
       return command ? 64 : 0;

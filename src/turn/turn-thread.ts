@@ -51,6 +51,8 @@ export class TurnThread {
   #worker: Worker | null = null;
   readonly #toProcess = new Set<number>();
   readonly #metricsWaiting = new Map<number, (m: MetricsJson) => void>();
+  /** The thread's newest metrics, kept even when they came too late for the request that asked for them. */
+  #theirLast: MetricsJson = [];
   #nextId = 1;
   #stopping = false;
   #restartDelay: number;
@@ -90,7 +92,11 @@ export class TurnThread {
     this.#worker?.postMessage({ kind: 'phrasings', added: [...added] } satisfies ToTurnThread);
   }
 
-  /** This thread's metrics and the turn thread's, added together, in Prometheus text. */
+  /**
+   * This thread's metrics and the turn thread's, added together, in Prometheus text. A busy turn thread (it gives
+   * way to this one) may not answer within 2 s: its last figures are used then, never none, since counters that
+   * vanished would read as a reset and figures would depend on how busy the machine was.
+   */
   async metricsText(local: Metrics): Promise<string> {
     const own = await local.registry.getMetricsAsJSON();
     const worker = this.#worker;
@@ -99,7 +105,7 @@ export class TurnThread {
           const id = this.#nextId++;
           const timer = setTimeout(() => {
             this.#metricsWaiting.delete(id);
-            resolve([]);
+            resolve(this.#theirLast);
           }, 2_000);
           this.#metricsWaiting.set(id, (m) => {
             clearTimeout(timer);
@@ -107,7 +113,7 @@ export class TurnThread {
           });
           worker.postMessage({ kind: 'metrics', id } satisfies ToTurnThread);
         })
-      : [];
+      : this.#theirLast;
     return AggregatorRegistry.aggregate([own, theirs]).metrics();
   }
 
@@ -138,6 +144,7 @@ export class TurnThread {
             this.#o.live.publish(m.change);
             return;
           case 'metrics':
+            this.#theirLast = m.metrics;
             this.#metricsWaiting.get(m.id)?.(m.metrics);
             this.#metricsWaiting.delete(m.id);
             return;

@@ -1,10 +1,10 @@
 /** `npm run cli -- chat`: a conversation in the terminal through the full pipeline. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { runNodeSync } from '../helpers/child-processes.js';
 
 it('answers each line typed and keeps the conversation between lines', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'chat', '--from', '+447700900555'], {
+  const r = runNodeSync(['src/cli/main.ts', 'chat', '--from', '+447700900555'], {
     cwd: join(import.meta.dirname, '..', '..'),
     input: 'what can you do\n1\nMORE\n',
     encoding: 'utf8',

@@ -1,15 +1,15 @@
 /** `npm run cli -- simulate` exactly as contract.md says, and the public sample as a regression floor. */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNodeSync } from '../helpers/child-processes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 // A copy of ../shared/eval/sample.jsonl: a clone of the repository must pass with nothing beside it.
 const SAMPLE = join(ROOT, 'test', 'fixtures', 'sample.jsonl');
 
 function simulate(input: string, args: string[] = []): { lines: Array<Record<string, unknown>>; stdout: string; status: number | null } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', ...args], {
+  const r = runNodeSync(['src/cli/main.ts', 'simulate', ...args], {
     cwd: ROOT, input, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' },
   });
   return { lines: r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stdout: r.stdout, status: r.status };

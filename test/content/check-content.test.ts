@@ -1,7 +1,7 @@
 /** content:check: the shipped pack passes, and each kind of mistake an editor can make is caught. */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNodeSync } from '../helpers/child-processes.js';
 import { checkContent } from '../../src/content/check-content.js';
 import type { Catalogue, TopicEntry } from '../../src/content/catalogue.js';
 import { renderReply } from '../../src/content/render-reply.js';
@@ -21,7 +21,7 @@ function withTopic(patch: Partial<TopicEntry>, contacts: Record<string, string> 
 
 describe('content:check', () => {
   it('passes on the shipped content and exits 0', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'content-check'], { cwd: ROOT, encoding: 'utf8' });
+    const r = runNodeSync(['src/cli/main.ts', 'content-check'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout).toContain('content:check passed');
     expect(r.status).toBe(0);
   });

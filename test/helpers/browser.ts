@@ -12,9 +12,17 @@ export interface BrowserRig {
 
 export async function startBrowserRig(options: TestServiceOptions = {}): Promise<BrowserRig> {
   const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-  const service = testService(options);
-  service.outbox.start();
-  const served = await serve(service);
+  let service: ReturnType<typeof testService>;
+  let served: Served;
+  try {
+    service = testService(options);
+    service.outbox.start();
+    served = await serve(service);
+  } catch (err) {
+    // A rig that failed to start leaves no browser running (chromium also ends when this worker does: it is piped to it).
+    await browser.close();
+    throw err;
+  }
   return {
     browser, service, served,
     async page() {

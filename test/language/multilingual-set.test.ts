@@ -2,10 +2,10 @@
  * The multilingual test set (test/fixtures/languages: 24 messages per curated language, written apart from the
  * examples) through `simulate`: answers come in the young person's language and find the right topic.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runNodeSync } from '../helpers/child-processes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DIR = join(ROOT, 'test', 'fixtures', 'languages');
@@ -14,7 +14,7 @@ interface Row { text: string; expect: { language: string; topic?: string | null;
 
 // One simulate run for every file: a fresh conversation per line (each line has its own sender).
 const rows = files.flatMap((f) => readFileSync(join(DIR, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row));
-const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate'], {
+const run = runNodeSync(['src/cli/main.ts', 'simulate'], {
   cwd: ROOT, input: rows.map((r) => JSON.stringify(r)).join('\n'), encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' },
 });
 const outs = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { language: string; topic: string | null; handoff: string });

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
 import { readConfig } from '../../src/config.js';
 import { ACCOUNT_SID, TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { converse } from '../../src/cli/local-service.js';
 import { FixedClock } from '../../src/lib/clock.js';
 
@@ -79,7 +80,7 @@ describe('sending replies through Twilio', () => {
     await converse(service, '+447700900303', 'sms', 'council tax');
     // The outbox's own timer retries after 10 ms, then 20 ms.
     service.outbox.start();
-    for (let i = 0; i < 100 && sentRows()[0]?.status !== 'sent'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => sentRows()[0]?.status === 'sent', { what: 'the reply to be sent after the retries' });
     expect(scope.isDone()).toBe(true);
     expect(sentRows()).toEqual([expect.objectContaining({ status: 'sent', providerId: `SM${'c'.repeat(32)}`, attempts: 3 })]);
   });
@@ -157,7 +158,7 @@ describe('sending replies through Twilio', () => {
       });
     service.outbox.start();
     await converse(service, '+447700900308', 'sms', 'i want to end my life');
-    for (let i = 0; i < 200 && sent.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => sent.length >= 2, { what: 'the safety reply and the staff alert to be sent' });
     await settle(service);
     expect(sent.map((f) => f.To).sort()).toEqual(['+447700900308', '+447700900804']);
     expect(sent.find((f) => f.To === '+447700900308')!.Body).toContain('999');

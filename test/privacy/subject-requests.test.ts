@@ -1,9 +1,9 @@
 /** Subject access and erasure: the export holds everything; after erasure nothing is left in the database files. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNodeSync } from '../helpers/child-processes.js';
 import { converse } from '../../src/cli/local-service.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { importContacts } from '../../src/register/import-contacts.js';
@@ -21,7 +21,7 @@ beforeAll(() => {
 afterAll(() => nock.enableNetConnect());
 
 function cli(databasePath: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', DATABASE_PATH: databasePath } });
+  return runNodeSync(['src/cli/main.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', DATABASE_PATH: databasePath } });
 }
 
 describe('data-subject requests', () => {

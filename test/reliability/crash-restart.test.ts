@@ -9,6 +9,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, TWILIO_ENV, sid, smsParams, tempDbPath } from '../helpers/test-service.js';
 import { startServiceProcess } from '../helpers/service-process.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const QUESTIONS = ['do i have to pay council tax', 'cn u help wiv my deposit', 'driving lessons?', 'hiya', 'need help with money', 'how do i get my birth certificate', 'i want to end my life'];
 const KILLS = 5;
@@ -63,8 +64,8 @@ describe('crash and restart', () => {
     try {
       const pending = () =>
         (db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE (direction = 'in' AND status = 'received') OR (direction = 'out' AND status IN ('queued', 'sending'))`).get() as { n: number }).n;
-      for (let i = 0; i < 400 && pending() > 0; i++) await new Promise((r) => setTimeout(r, 25));
-      expect(pending()).toBe(0);
+      // However long recovery takes on this machine: what matters is that it finishes, not how fast.
+      await waitFor(() => pending() === 0, { what: 'every stored message answered and every reply sent', limitMs: 180_000 });
 
       const inbound = db.prepare(`SELECT provider_id AS sid, status FROM messages WHERE direction = 'in'`).all() as Array<{ sid: string; status: string }>;
       const stored = new Set(inbound.map((m) => m.sid));
@@ -104,5 +105,5 @@ describe('crash and restart', () => {
       last.child.kill('SIGTERM');
       await last.exited;
     }
-  }, 120_000);
+  }, 480_000);
 });

@@ -8,6 +8,7 @@ import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
 import { AUTH_TOKEN, PUBLIC_BASE_URL, TWILIO_ENV, sid, smsParams, tempDbPath } from '../helpers/test-service.js';
 import { startServiceProcess } from '../helpers/service-process.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 const RATE = 200;
 const SECONDS = Number(process.env['LOAD_SECONDS'] ?? 30);
@@ -65,8 +66,8 @@ describe('load', () => {
       const db = new Database(databasePath, { readonly: true });
       try {
         const pending = () => db.prepare(`SELECT COUNT(*) FROM messages WHERE (direction = 'in' AND status = 'received') OR (direction = 'out' AND status IN ('queued','sending'))`).pluck().get() as number;
-        for (let i = 0; i < 600 && pending() > 0; i++) await new Promise((r) => setTimeout(r, 100));
-        expect(pending()).toBe(0);
+        // The backlog drains at this machine's pace; the test waits for it, not for a fixed time.
+        await waitFor(() => pending() === 0, { what: 'the backlog to be answered and sent', limitMs: 300_000, everyMs: 100 });
         expect(db.prepare(`SELECT COUNT(*) FROM messages WHERE direction = 'in'`).pluck().get()).toBe(unique.size);
         // Every inbound has its replies, and none has a second set.
         expect(db.prepare(`SELECT COUNT(*) FROM messages i WHERE i.direction = 'in' AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.reply_to = i.id)`).pluck().get()).toBe(0);
@@ -78,5 +79,5 @@ describe('load', () => {
       running.child.kill('SIGTERM');
       await running.exited;
     }
-  }, 180_000);
+  }, 600_000);
 });

@@ -1,16 +1,16 @@
 /** The paraphrase set (110 messages the intents' examples do not cover) through `simulate`: helped often, rarely wrong. */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadCatalogue } from '../../src/content/catalogue.js';
+import { runNodeSync } from '../helpers/child-processes.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 it('answers or offers the right topic for at least 28 of the 100 with one (today 31), rarely answers wrongly, and never raises urgent', () => {
   const input = readFileSync(join(ROOT, 'test', 'fixtures', 'paraphrases.jsonl'), 'utf8');
   const rows = input.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { expect: { topic: string | null } });
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate'], { cwd: ROOT, input, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+  const r = runNodeSync(['src/cli/main.ts', 'simulate'], { cwd: ROOT, input, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
   const outs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { intent: string; topic: string | null; handoff: string; reply: string });
   expect(outs).toHaveLength(rows.length);
 
