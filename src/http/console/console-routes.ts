@@ -176,9 +176,6 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     });
   });
 
-  // Every other form carries the session's own token.
-  router.use('/console', csrfSynchronisedProtection);
-
   /** Everything below needs a logged-in, active member of staff. Pages redirect to the login; the rest get 401. */
   const requireStaff = (req: Request, res: Response, next: NextFunction) => {
     const staff = req.session.staffId ? d.staff.byId(req.session.staffId) : undefined;
@@ -197,6 +194,9 @@ export function consoleRoutes(d: ConsoleDeps): Router {
     next();
   };
   router.use('/console', requireStaff);
+  // Every other form carries the session's own token. Checked after the login, so a request without one is told
+  // to log in (401) rather than refused for its token, and a lost login check cannot hide behind the CSRF check.
+  router.use('/console', csrfSynchronisedProtection);
 
   router.post('/console/logout', (req, res, next) => {
     d.staff.audit(staffOf(req).id, 'logout', null, {}, d.clock.now());
