@@ -80,7 +80,12 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   let risk = deps.screen.screen(text, prefer, undefined, writtenIn);
   // The second screen is only worth its cost when spelling out text-speak changed something; the spelling map
   // is English text-speak, so English rules read it.
-  if (spelledOut !== plain) risk = moreSerious(risk, deps.screen.screen(`${spelledOut} ${emoji}`, prefer, 'en'));
+  if (spelledOut !== plain) {
+    const spelled = deps.screen.screen(`${spelledOut} ${emoji}`, prefer, 'en');
+    // In a message confidently in another language, only an urgent reading counts from this English-only screen:
+    // it cannot see that language's study or past wording ("essay li ser self-harm"), which the first screen did.
+    if (spelled && (prefer === null || prefer === 'en' || spelled.level === 'urgent')) risk = moreSerious(risk, spelled);
+  }
   // A machine translation is a second net for risk, never the only one: the original is always screened.
   if (english) risk = moreSerious(risk, deps.screen.screen(english, prefer, 'en'));
   // Answers to the service's own questions are short; a long message is never read as one.
