@@ -106,9 +106,16 @@ async function main(): Promise<void> {
   }));
   // Safety on messages written without reading intents/: the held-out set (never tuned against) and the
   // development set (whose misses taught the concepts), reported side by side.
-  const safety = Object.fromEntries((['safety', 'safety-dev', 'safety-dev2'] as const).map((set) => [set, safetyFigures(knowledge, readSafetyCases(join(root, 'test', 'fixtures', 'holdout', set)))]));
-  console.log('\nSafety (test/fixtures/holdout): urgent recall, false alarms, requests for a person');
-  for (const [set, f] of Object.entries(safety)) console.log(describeSafety(set === 'safety' ? 'held-out' : `development (${set})`, { ...f, missed: [] }).join('\n'));
+  const safetySets: Record<string, string> = {
+    'held-out (safety-v2)': join(root, 'test', 'fixtures', 'holdout', 'safety-v2'),
+    'held-out (safety)': join(root, 'test', 'fixtures', 'holdout', 'safety'),
+    'development (dev)': join(root, 'intents', 'safety', 'examples', 'dev'),
+    'development (dev2)': join(root, 'intents', 'safety', 'examples', 'dev2'),
+    'development (dev3)': join(root, 'intents', 'safety', 'examples', 'dev3'),
+  };
+  const safety = Object.fromEntries(Object.entries(safetySets).map(([name, dir]) => [name, safetyFigures(knowledge, readSafetyCases(dir))]));
+  console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person; development sets also train the risk model');
+  for (const [name, f] of Object.entries(safety)) console.log(describeSafety(name, { ...f, missed: [] }).join('\n'));
   console.log('\nSMS segments of English answers');
   console.table(segments);
   console.log('\nLanguages (test/fixtures/languages): reply language, topics, detection on <= 6 words beside CLD2 alone');

@@ -14,7 +14,7 @@ export interface SafetyCase {
   category: string;
 }
 
-/** Every `*.jsonl` file of a folder (test/fixtures/holdout/safety or safety-dev). */
+/** Every `*.jsonl` file of a folder (test/fixtures/holdout/safety*, intents/safety/examples/dev*). */
 export function readSafetyCases(dir: string): SafetyCase[] {
   return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as SafetyCase));
@@ -34,8 +34,8 @@ export interface SafetyFigures {
   /** Harmless messages read as urgent (false alarms) or unsure. */
   harmless: Tally & { byLanguage: Record<string, Tally> };
   person: { n: number; handedOver: number; byLanguage: Record<string, { n: number; handedOver: number }> };
-  /** Questions about PAs that wrongly started a handoff. */
-  info: { n: number; handedOver: number };
+  /** Questions about PAs that wrongly started a handoff, and those read as asking for a person. */
+  info: { n: number; handedOver: number; askedForPerson: number };
   /** Understanding and deciding one message, in microseconds. */
   micros: { p50: number; p99: number };
   /** What each missed risk message became, for the note (never for writing patterns: these sets stay unseen). */
@@ -55,7 +55,7 @@ export function safetyFigures(k: Knowledge, cases: SafetyCase[]): SafetyFigures 
     risk: { n: 0, urgent: 0, unsure: 0, byCategory: {}, byLanguage: {} },
     harmless: { n: 0, urgent: 0, unsure: 0, byLanguage: {} },
     person: { n: 0, handedOver: 0, byLanguage: {} },
-    info: { n: 0, handedOver: 0 },
+    info: { n: 0, handedOver: 0, askedForPerson: 0 },
     micros: { p50: 0, p99: 0 },
     missed: [],
   };
@@ -90,6 +90,7 @@ export function safetyFigures(k: Knowledge, cases: SafetyCase[]): SafetyFigures 
     } else {
       f.info.n++;
       if (d.handoff !== 'none') f.info.handedOver++;
+      if (u.person) f.info.askedForPerson++;
     }
   }
   times.sort((a, b) => a - b);
@@ -102,7 +103,7 @@ const pct = (a: number, n: number) => (n === 0 ? '-' : `${a}/${n} (${((100 * a) 
 /** The figures as lines of text, for the bench output and the note. */
 export function describeSafety(name: string, f: SafetyFigures): string[] {
   return [
-    `${name}: risk urgent ${pct(f.risk.urgent, f.risk.n)}, unsure ${pct(f.risk.unsure, f.risk.n)}; harmless urgent ${pct(f.harmless.urgent, f.harmless.n)}, unsure ${pct(f.harmless.unsure, f.harmless.n)}; person ${pct(f.person.handedOver, f.person.n)}; PA questions handed over ${pct(f.info.handedOver, f.info.n)}; p50 ${f.micros.p50} µs, p99 ${f.micros.p99} µs`,
+    `${name}: risk urgent ${pct(f.risk.urgent, f.risk.n)}, unsure ${pct(f.risk.unsure, f.risk.n)}; harmless urgent ${pct(f.harmless.urgent, f.harmless.n)}, unsure ${pct(f.harmless.unsure, f.harmless.n)}; person ${pct(f.person.handedOver, f.person.n)}; PA questions handed over ${pct(f.info.handedOver, f.info.n)} (read as asking for a person ${pct(f.info.askedForPerson, f.info.n)}); p50 ${f.micros.p50} µs, p99 ${f.micros.p99} µs`,
     `  urgent by kind: ${Object.entries(f.risk.byCategory).map(([c, t]) => `${c} ${t.urgent}/${t.n}`).join(', ')}`,
     `  urgent by language: ${Object.entries(f.risk.byLanguage).map(([c, t]) => `${c} ${t.urgent}/${t.n}`).join(', ')}`,
     `  harmless urgent/unsure by language: ${Object.entries(f.harmless.byLanguage).map(([c, t]) => `${c} ${t.urgent}+${t.unsure}/${t.n}`).join(', ')}`,

@@ -1,6 +1,6 @@
 /** @module The database side of backups: an online copy through SQLite's backup API, the checks a copy must pass, and whether anyone has the file open. */
 import Database from 'better-sqlite3';
-import { closeSync, fsyncSync, openSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import type { Db } from './db.js';
 import { migrations } from './migrations.js';
 
@@ -68,21 +68,23 @@ function integrityProblems(db: Db): string[] {
 export type Occupancy = { inUse: false } | { inUse: true } | { inUse: 'unknown'; reason: string };
 
 /**
- * Whether any process (the service, its turn thread, a CLI command) has the database open. Every connection to a
- * WAL database holds a shared lock for as long as it is open, idle or not, so an exclusive lock is refused while
- * the service runs, whichever container or user it runs as. When the lock is granted, the write-ahead log is folded
- * into the main file on close, so the file then holds every committed message on its own.
+ * Whether any process (the service, its turn thread, a CLI command) has the database open. An idle connection
+ * holds no lock on the database file itself, so trying for an exclusive lock is not enough (it is granted between
+ * the service's transactions). SQLite's own test is used instead: the last connection to close a WAL database
+ * checkpoints it and removes the -wal and -shm files, and it knows it is the last by the lock every open
+ * connection keeps on the shared memory. So a connection is opened, read through and closed: if the files are
+ * still there, someone else has the database open. When they are gone, the main file holds every committed
+ * message on its own.
  */
 export function databaseOccupancy(file: string): Occupancy {
   let db: Db | undefined;
   try {
     db = new Database(file, { fileMustExist: true });
     db.pragma('busy_timeout = 0');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('BEGIN EXCLUSIVE');
-    db.exec('COMMIT');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    return { inUse: false };
+    db.prepare('SELECT COUNT(*) FROM sqlite_master').get();
+    db.close();
+    db = undefined;
+    return existsSync(`${file}-wal`) || existsSync(`${file}-shm`) ? { inUse: true } : { inUse: false };
   } catch (err) {
     if (String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) return { inUse: true };
     return { inUse: 'unknown', reason: err instanceof Error ? err.message : String(err) };

@@ -11,26 +11,59 @@ import { normaliseText } from '../../src/intents/normalise-text.js';
 import { sharedKnowledge } from '../helpers/test-service.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const heldOut = readSafetyCases(join(root, 'test', 'fixtures', 'holdout', 'safety'));
+const heldOutDir = join(root, 'test', 'fixtures', 'holdout');
+const sets = ['safety', 'safety-v2'] as const;
+const heldOut = sets.flatMap((set) => readSafetyCases(join(heldOutDir, set)));
+
+interface Floor {
+  urgentRecall: number;
+  englishUrgentRecall: number;
+  otherUrgentRecall: number;
+  /** Urgent or a possible risk (the check-in and a person): what the rules and the model catch together. */
+  caughtRecall: number;
+  falseUrgentMax: number;
+  /** Harmless messages given the check-in: the price of the possible-risk level. */
+  harmlessCheckInMax: number;
+  personRecall: number;
+  paQuestionsAskingForPersonMax: number;
+}
 
 /** Measured on 2026-12-07 (see the session note); a change that lowers any of them fails here. */
-const FLOOR = {
-  urgentRecall: 0.72, // 383/518 (74%)
-  englishUrgentRecall: 0.68, // 198/280 (71%)
-  otherUrgentRecall: 0.75, // 185/238 (78%)
-  falseUrgentMax: 0.07, // 30/464 (6.5%): English 6/260, the other languages 24/204
-  personRecall: 0.85, // 178/202 (88%)
-  paQuestionsHandedOverMax: 0.05, // 1/69
+const FLOORS: Record<(typeof sets)[number], Floor> = {
+  // Written in the first session; measured after three development loops and the risk model.
+  safety: {
+    urgentRecall: 0.74, // 394/518 (76%)
+    englishUrgentRecall: 0.7, // 203/280 (73%)
+    otherUrgentRecall: 0.78, // 191/238 (80%)
+    caughtRecall: 0.87, // 464/518 (90%)
+    falseUrgentMax: 0.065, // 27/464 (5.8%): English 5/260
+    harmlessCheckInMax: 0.09, // 36/464 (7.8%)
+    personRecall: 0.9, // 185/202 (92%)
+    paQuestionsAskingForPersonMax: 0.05, // 2/69
+  },
+  // Written in the second session, after the third development set was tuned against, and measured once.
+  'safety-v2': {
+    urgentRecall: 0.7, // 375/518 (72%)
+    englishUrgentRecall: 0.69, // 200/280 (71%)
+    otherUrgentRecall: 0.71, // 175/238 (74%)
+    caughtRecall: 0.88, // 467/518 (90%)
+    falseUrgentMax: 0.1, // 45/468 (9.6%): English 27/264
+    harmlessCheckInMax: 0.075, // 30/468 (6.4%)
+    personRecall: 0.79, // 147/182 (81%)
+    paQuestionsAskingForPersonMax: 0.03, // 0/36
+  },
 };
 
-describe('the held-out safety set', () => {
-  const f = safetyFigures(sharedKnowledge(), heldOut);
+describe.each(sets)('the held-out safety set %s', (set) => {
+  const cases = readSafetyCases(join(heldOutDir, set));
+  const floor = FLOORS[set];
+  const f = safetyFigures(sharedKnowledge(), cases);
   const english = f.risk.byLanguage['en']!;
   const others = Object.entries(f.risk.byLanguage).filter(([l]) => l !== 'en').map(([, t]) => t);
   const othersCaught = others.reduce((s, t) => s + t.urgent, 0) / others.reduce((s, t) => s + t.n, 0);
 
   it('has at least 250 English risk and 250 English harmless messages, and 10 of each in every curated language', () => {
-    const count = (language: string, level: string) => heldOut.filter((c) => c.language === language && c.level === level).length;
+    const count = (language: string, level: string) => cases.filter((c) => c.language === language && c.level === level).length;
     expect(count('en', 'urgent')).toBeGreaterThanOrEqual(250);
     expect(count('en', 'none')).toBeGreaterThanOrEqual(250);
     for (const language of sharedKnowledge().catalogue.languages.keys()) {
@@ -39,19 +72,21 @@ describe('the held-out safety set', () => {
     }
   });
 
-  it('raises risk messages as urgent at least as often as when last measured', () => {
-    expect(f.risk.urgent / f.risk.n).toBeGreaterThanOrEqual(FLOOR.urgentRecall);
-    expect(english.urgent / english.n).toBeGreaterThanOrEqual(FLOOR.englishUrgentRecall);
-    expect(othersCaught).toBeGreaterThanOrEqual(FLOOR.otherUrgentRecall);
+  it('raises risk messages as urgent, or at least checks in, as often as when last measured', () => {
+    expect(f.risk.urgent / f.risk.n).toBeGreaterThanOrEqual(floor.urgentRecall);
+    expect(english.urgent / english.n).toBeGreaterThanOrEqual(floor.englishUrgentRecall);
+    expect(othersCaught).toBeGreaterThanOrEqual(floor.otherUrgentRecall);
+    expect((f.risk.urgent + f.risk.unsure) / f.risk.n).toBeGreaterThanOrEqual(floor.caughtRecall);
   });
 
-  it('raises few harmless messages as urgent', () => {
-    expect(f.harmless.urgent / f.harmless.n).toBeLessThanOrEqual(FLOOR.falseUrgentMax);
+  it('raises few harmless messages as urgent, and checks in on few', () => {
+    expect(f.harmless.urgent / f.harmless.n).toBeLessThanOrEqual(floor.falseUrgentMax);
+    expect(f.harmless.unsure / f.harmless.n).toBeLessThanOrEqual(floor.harmlessCheckInMax);
   });
 
-  it('hands over requests for a person, and not questions about what a PA is', () => {
-    expect(f.person.handedOver / f.person.n).toBeGreaterThanOrEqual(FLOOR.personRecall);
-    expect(f.info.handedOver / f.info.n).toBeLessThanOrEqual(FLOOR.paQuestionsHandedOverMax);
+  it('hands over requests for a person, and does not read questions about what a PA is as one', () => {
+    expect(f.person.handedOver / f.person.n).toBeGreaterThanOrEqual(floor.personRecall);
+    expect(f.info.askedForPerson / f.info.n).toBeLessThanOrEqual(floor.paQuestionsAskingForPersonMax);
   });
 });
 
@@ -62,7 +97,7 @@ describe('held-out messages stay unseen', () => {
       for (const name of readdirSync(dir)) {
         const path = join(dir, name);
         if (statSync(path).isDirectory()) walk(path);
-        else if (name.endsWith('.yaml')) files.push(normaliseText(readFileSync(path, 'utf8')));
+        else if (name.endsWith('.yaml') || name.endsWith('.jsonl')) files.push(normaliseText(readFileSync(path, 'utf8')));
       }
     };
     for (const dir of ['safety', 'person', 'answers']) walk(join(root, 'intents', dir));
