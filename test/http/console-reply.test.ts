@@ -1,15 +1,15 @@
 /** A PA's reply from the console through the real Twilio client (nock): what the PA is told when it cannot go. */
 import { hash } from '@node-rs/argon2';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
 import { converse } from '../../src/cli/local-service.js';
 import { readConfig } from '../../src/config.js';
 import { FixedClock } from '../../src/lib/clock.js';
 import { loginToConsole, type ConsoleClient } from '../helpers/console-client.js';
-import { ACCOUNT_SID, TWILIO_ENV, serve, testService, type Served } from '../helpers/test-service.js';
+import { TWILIO_ENV, serve, testService, type Served } from '../helpers/test-service.js';
+import { mockTwilioMessages, onlyLoopbackAndMockedTwilio, type TwilioCall } from '../helpers/twilio-api.js';
 
-const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
 const PASSWORD = 'duty 21plus password';
 const YOUNG_PERSON = '+447700900321';
 
@@ -17,31 +17,19 @@ let service: ReturnType<typeof testService>;
 let served: Served;
 let clock: FixedClock;
 /** What reached Twilio's API, in order. */
-let calls: Array<{ To: string; Body: string; status: number }>;
+let calls: TwilioCall[];
 let passwordHash: string;
 
-/** Twilio answers the n-th request with `answer(n, form)`. */
-function twilioApi(answer: (n: number, form: { To: string; Body: string }) => [number, object]): void {
-  nock('https://api.twilio.com')
-    .persist()
-    .post(MESSAGES_PATH)
-    .reply((_uri, body) => {
-      const form = Object.fromEntries(new URLSearchParams(body as string)) as { To: string; Body: string };
-      const [status, json] = answer(calls.length + 1, form);
-      calls.push({ To: form.To, Body: form.Body, status });
-      return [status, json];
-    });
+/** Twilio answers the n-th request with `answer(n, form)`; what reached it is kept in `calls`. */
+function twilioApi(answer: (n: number, form: Record<string, string>) => [number, object]): void {
+  calls = mockTwilioMessages(answer);
 }
 const accepted = (n: number): [number, object] => [201, { sid: `SM${n.toString(16).padStart(32, '0')}`, status: 'queued' }];
 
+onlyLoopbackAndMockedTwilio();
 beforeAll(async () => {
   passwordHash = await hash(PASSWORD);
-  delete process.env['TWILIO_REGION'];
-  delete process.env['TWILIO_EDGE'];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
 });
-afterAll(() => nock.enableNetConnect());
 
 beforeEach(async () => {
   calls = [];
@@ -92,7 +80,7 @@ describe('a PA replying from the console', () => {
 
   it('that Twilio refuses until the last attempt: the transcript shows it failed, with the error', async () => {
     const PA_TEXT = "Hi, it's Dee from 21Plus. Can I call you at 2?";
-    twilioApi((n, form) => (form.Body === PA_TEXT ? [503, { code: 20503, message: 'Service unavailable', status: 503 }] : accepted(n)));
+    twilioApi((n, form) => (form['Body'] === PA_TEXT ? [503, { code: 20503, message: 'Service unavailable', status: 503 }] : accepted(n)));
     const { client, page } = await handedOver();
     await reply(client, page, PA_TEXT);
     for (let attempt = 1; attempt <= 2; attempt++) {

@@ -1,12 +1,13 @@
 /** The Twilio webhooks over real HTTP on loopback, with signatures made by the twilio package. */
 import { hash } from '@node-rs/argon2';
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import {
-  ACCOUNT_SID, AUTH_TOKEN, PUBLIC_BASE_URL, SERVICE_NUMBER, TWILIO_ENV, fixtureForm, postSigned, serve, settle, sid, smsParams, testService,
+  AUTH_TOKEN, PUBLIC_BASE_URL, SERVICE_NUMBER, TWILIO_ENV, fixtureForm, postSigned, serve, settle, sid, smsParams, testService,
   type Served,
 } from '../helpers/test-service.js';
+import { MESSAGES_PATH, onlyLoopbackAndMockedTwilio } from '../helpers/twilio-api.js';
 import { loginToConsole } from '../helpers/console-client.js';
 import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
 import { readConfig } from '../../src/config.js';
@@ -288,24 +289,17 @@ describe('rate limit per sender', () => {
 // From=whatsapp:<country>.<id> and ExternalUserId. They are answered like anyone else, through Twilio.
 describe('a WhatsApp sender without a phone number (business-scoped user id)', () => {
   const BSUID = 'US.13491208655302741918';
-  const REST_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
   let rest: ReturnType<typeof testService>;
   let restServed: Served | undefined;
   let posted: Array<Record<string, string>>;
 
-  beforeAll(() => {
-    delete process.env['TWILIO_REGION'];
-    delete process.env['TWILIO_EDGE'];
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterAll(() => nock.enableNetConnect());
+  onlyLoopbackAndMockedTwilio();
   beforeEach(async () => {
     posted = [];
     // Every send (the reply, and alerts to staff phones) goes to Twilio's REST API, mocked here.
     nock('https://api.twilio.com')
       .persist()
-      .post(REST_PATH, (body: Record<string, string>) => {
+      .post(MESSAGES_PATH, (body: Record<string, string>) => {
         posted.push(body);
         return true;
       })

@@ -1,14 +1,14 @@
 /** The outbox sending through the real TwilioChannel against Twilio's REST API mocked with nock. */
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TwilioChannel } from '../../src/channels/twilio/twilio-channel.js';
 import { readConfig } from '../../src/config.js';
-import { ACCOUNT_SID, TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
+import { TWILIO_ENV, settle, testService } from '../helpers/test-service.js';
+import { MESSAGES_PATH, mockTwilioMessages, onlyLoopbackAndMockedTwilio } from '../helpers/twilio-api.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { converse } from '../../src/cli/local-service.js';
 import { FixedClock } from '../../src/lib/clock.js';
 
-const MESSAGES_PATH = `/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`;
 const twilioConfig = readConfig(TWILIO_ENV).twilio!;
 
 let service: ReturnType<typeof testService>;
@@ -19,13 +19,7 @@ function sentRows() {
     .all() as Array<{ body: string; status: string; providerId: string | null; errorCode: string | null; attempts: number }>;
 }
 
-beforeAll(() => {
-  delete process.env['TWILIO_REGION'];
-  delete process.env['TWILIO_EDGE'];
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => nock.enableNetConnect());
+onlyLoopbackAndMockedTwilio();
 
 beforeEach(() => {
   service = testService({
@@ -181,19 +175,7 @@ async function onTestClock(env: Record<string, string> = {}): Promise<FixedClock
 }
 
 /** Every request Twilio's API received, in order, with the answer given to each. */
-function twilioApi(answer: (call: number, form: Record<string, string>) => [number, object]) {
-  const calls: Array<{ To: string; Body: string; status: number }> = [];
-  nock('https://api.twilio.com')
-    .persist()
-    .post(MESSAGES_PATH)
-    .reply((_uri, body) => {
-      const form = Object.fromEntries(new URLSearchParams(body as string)) as { To: string; Body: string };
-      const [status, json] = answer(calls.length + 1, form);
-      calls.push({ To: form.To, Body: form.Body, status });
-      return [status, json];
-    });
-  return calls;
-}
+const twilioApi = mockTwilioMessages;
 
 const unavailable: [number, object] = [503, { code: 20503, message: 'Service unavailable', status: 503 }];
 const accepted = (n: number): [number, object] => [201, { sid: `SM${n.toString(16).padStart(32, '0')}`, status: 'queued' }];
