@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     'development (dev3)': join(root, 'intents', 'safety', 'examples', 'dev3'),
   };
   const safety = Object.fromEntries(Object.entries(safetySets).map(([name, dir]) => [name, safetyFigures(knowledge, readSafetyCases(dir))]));
-  console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person; development sets also train the risk model');
+  console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person');
   for (const [name, f] of Object.entries(safety)) console.log(describeSafety(name, { ...f, missed: [] }).join('\n'));
   console.log('\nSMS segments of English answers');
   console.table(segments);

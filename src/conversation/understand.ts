@@ -4,7 +4,6 @@ import type { Commands } from '../intents/load-intents.js';
 import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
 import { normaliseText } from '../intents/normalise-text.js';
 import { moreSerious, type RiskFinding, type RiskScreen } from '../safety/screen-risk.js';
-import { POSSIBLE_RISK_SCORE, type RiskModel } from '../safety/risk-model.js';
 import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
 import type { Bm25Retriever } from '../retrieval/bm25-retriever.js';
 import { retrieveEntry, type Retrieved } from '../retrieval/retrieve-answer.js';
@@ -44,8 +43,6 @@ export interface Understanding {
 
 export interface Understander {
   screen: RiskScreen;
-  /** The second net: a message no rule reads as a risk but that looks like the risk examples gets the check-in. */
-  riskModel: RiskModel;
   /** Requests for a person (intents/person). */
   person: ConceptReader;
   /** Yes, no and never mind (intents/answers). */
@@ -106,12 +103,6 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     }
   }
   const match = matchWithTranslation(deps.matcher, text, english);
-  // What the rules did not catch (or read only as upset words) the model may, unless the message is plainly a
-  // question the offer answers: never more than a possible risk, which asks "are you safe?" and brings a person,
-  // so a false alarm costs a question, a miss far more.
-  if ((!risk || risk.level === 'distress') && match.verdict !== 'confident' && plain !== '' && deps.riskModel.score(text) >= POSSIBLE_RISK_SCORE) {
-    risk = { level: 'unsure', category: 'possible-risk', kind: 'check_in', language: language.code ?? 'en', concepts: ['model'] };
-  }
   // Up to two digits: the language menu has eighteen entries.
   const number = /^[1-9]\d?$/.exec(plain.replace(/^(option|number|no) /, ''));
   return {

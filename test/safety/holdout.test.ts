@@ -19,7 +19,7 @@ interface Floor {
   urgentRecall: number;
   englishUrgentRecall: number;
   otherUrgentRecall: number;
-  /** Urgent or a possible risk (the check-in and a person): what the rules and the model catch together. */
+  /** Urgent or a possible risk (the check-in and a person). */
   caughtRecall: number;
   falseUrgentMax: number;
   /** Harmless messages given the check-in: the price of the possible-risk level. */
@@ -30,14 +30,14 @@ interface Floor {
 
 /** Measured on 2026-12-07 (see the session note); a change that lowers any of them fails here. */
 const FLOORS: Record<(typeof sets)[number], Floor> = {
-  // Written in the first session; measured after three development loops and the risk model.
+  // Written in the first session; measured after three development loops.
   safety: {
     urgentRecall: 0.74, // 394/518 (76%)
     englishUrgentRecall: 0.7, // 203/280 (73%)
     otherUrgentRecall: 0.78, // 191/238 (80%)
-    caughtRecall: 0.87, // 464/518 (90%)
+    caughtRecall: 0.76, // 408/518 (79%)
     falseUrgentMax: 0.065, // 27/464 (5.8%): English 5/260
-    harmlessCheckInMax: 0.09, // 36/464 (7.8%)
+    harmlessCheckInMax: 0.04, // 11/464 (2.4%)
     personRecall: 0.9, // 185/202 (92%)
     paQuestionsAskingForPersonMax: 0.05, // 2/69
   },
@@ -46,9 +46,9 @@ const FLOORS: Record<(typeof sets)[number], Floor> = {
     urgentRecall: 0.7, // 375/518 (72%)
     englishUrgentRecall: 0.69, // 200/280 (71%)
     otherUrgentRecall: 0.71, // 175/238 (74%)
-    caughtRecall: 0.88, // 467/518 (90%)
+    caughtRecall: 0.75, // 402/518 (78%)
     falseUrgentMax: 0.1, // 45/468 (9.6%): English 27/264
-    harmlessCheckInMax: 0.075, // 30/468 (6.4%)
+    harmlessCheckInMax: 0.06, // 22/468 (4.7%)
     personRecall: 0.79, // 147/182 (81%)
     paQuestionsAskingForPersonMax: 0.03, // 0/36
   },
