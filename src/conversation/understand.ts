@@ -72,8 +72,6 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   const language = deps.detector.detect(text);
   const prefer = language.confident ? language.code : null;
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
-  // Emoji carry risk (💊, 😂) but the spelling map drops them: they are kept beside the spelled-out words.
-  const emoji = text.match(/\p{Extended_Pictographic}/gu)?.join(' ') ?? '';
   const spelledOut = deps.matcher.normalise(text);
   const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
   const writtenIn = language.confident && language.code && language.script === 'latin' ? language.code : undefined;
@@ -81,6 +79,8 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   // The second screen is only worth its cost when spelling out text-speak changed something; the spelling map
   // is English text-speak, so English rules read it.
   if (spelledOut !== plain) {
+    // Emoji carry risk (💊, 😂) but the spelling map drops them: they are kept beside the spelled-out words.
+    const emoji = text.match(/\p{Extended_Pictographic}/gu)?.join(' ') ?? '';
     const spelled = deps.screen.screen(`${spelledOut} ${emoji}`, prefer, 'en');
     // In a message confidently in another language, only an urgent reading counts from this English-only screen:
     // it cannot see that language's study or past wording ("essay li ser self-harm"), which the first screen did.

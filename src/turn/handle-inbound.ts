@@ -4,7 +4,7 @@ import { countSegments } from '../content/count-segments.js';
 import { fillPlaceholders, renderReply } from '../content/render-reply.js';
 import type { Channel } from '../channels/channel.js';
 import { decide } from '../conversation/decide.js';
-import type { Conversation, Decision, InboundMessage } from '../conversation/types.js';
+import type { Decision, InboundMessage } from '../conversation/types.js';
 import { understand, type Understander, type Understanding } from '../conversation/understand.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -199,8 +199,9 @@ export class TurnRunner {
   }
 
   /** A text from a registered staff phone is a PA replying ("K7Q2 message"), never a question for the assistant. */
-  #relay(inbound: StoredInbound, conversationId: number, staffMember: StaffRow, started: number): TurnOutcome | null {
+  #relay(inbound: StoredInbound, staffMember: StaffRow, started: number): TurnOutcome | null {
     const { db, messages, events, catalogue, outbox, clock } = this.#d;
+    const { conversationId } = inbound;
     const now = clock.now();
     const result = db.transaction(() => {
       if (!messages.markProcessed(inbound.id, 'en', now)) return null;
@@ -239,7 +240,7 @@ export class TurnRunner {
   async #answer(inbound: StoredInbound): Promise<TurnOutcome | null> {
     // A PA's text is never read as a young person's: no translation, no risk screen, no intents.
     const staffMember = this.#staffPhone(inbound);
-    if (staffMember) return this.#slots(() => this.#relay(inbound, inbound.conversationId, staffMember, performance.now()));
+    if (staffMember) return this.#slots(() => this.#relay(inbound, staffMember, performance.now()));
     const english = await this.#english(inbound);
     const read = await this.#slots(async (): Promise<{ done: true; outcome: TurnOutcome | null } | { done: false; u: Understanding }> => {
       const u = understand(inbound.text, inbound.mediaCount, this.#d.understander, english);
