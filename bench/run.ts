@@ -109,9 +109,11 @@ async function main(): Promise<void> {
   const safetySets: Record<string, string> = {
     'held-out (safety-v2)': join(root, 'test', 'fixtures', 'holdout', 'safety-v2'),
     'held-out (safety)': join(root, 'test', 'fixtures', 'holdout', 'safety'),
+    'held-out (everyday chat)': join(root, 'test', 'fixtures', 'holdout', 'everyday'),
     'development (dev)': join(root, 'intents', 'safety', 'examples', 'dev'),
     'development (dev2)': join(root, 'intents', 'safety', 'examples', 'dev2'),
     'development (dev3)': join(root, 'intents', 'safety', 'examples', 'dev3'),
+    'development (dev4)': join(root, 'intents', 'safety', 'examples', 'dev4'),
   };
   const safety = Object.fromEntries(Object.entries(safetySets).map(([name, dir]) => [name, safetyFigures(knowledge, readSafetyCases(dir))]));
   console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person');

@@ -4,6 +4,7 @@ import { loadCatalogue, SYSTEM_KEYS, type Catalogue } from './content/catalogue.
 import type { Understander } from './conversation/understand.js';
 import { loadIntents, type IntentSet } from './intents/load-intents.js';
 import { ConceptReader } from './intents/concept-reader.js';
+import { RiskModel, readRiskExamples } from './safety/risk-model.js';
 import { IntentMatcher } from './intents/match-intent.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
@@ -38,6 +39,11 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
       retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
+      // Risk examples against everything else: their harmless look-alikes and every topic example.
+      riskModel: new RiskModel([
+        ...readRiskExamples(join(root, 'intents', 'safety', 'examples')),
+        ...set.intents.flatMap((i) => i.examples.map((text) => ({ text, risk: false }))),
+      ]),
       person: ConceptReader.fromDirectory(join(root, 'intents', 'person'), ['person']),
       answers: ConceptReader.fromDirectory(join(root, 'intents', 'answers'), ['yes', 'no', 'cancel']),
       detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),

@@ -4,6 +4,7 @@ import type { Commands } from '../intents/load-intents.js';
 import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
 import { normaliseText } from '../intents/normalise-text.js';
 import { moreSerious, type RiskFinding, type RiskScreen } from '../safety/screen-risk.js';
+import type { RiskModel } from '../safety/risk-model.js';
 import type { LanguageDetector, LanguageGuess } from '../language/detect-language.js';
 import type { Bm25Retriever } from '../retrieval/bm25-retriever.js';
 import { retrieveEntry, type Retrieved } from '../retrieval/retrieve-answer.js';
@@ -43,6 +44,8 @@ export interface Understanding {
 
 export interface Understander {
   screen: RiskScreen;
+  /** The second net: a message no rule reads as a risk but that looks like the risk examples gets the check-in. */
+  riskModel: RiskModel;
   /** Requests for a person (intents/person). */
   person: ConceptReader;
   /** Yes, no and never mind (intents/answers). */
@@ -75,13 +78,17 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   const spelledOut = deps.matcher.normalise(text);
   const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
   const writtenIn = language.confident && language.code && language.script === 'latin' ? language.code : undefined;
-  let risk = deps.screen.screen(text, prefer, undefined, writtenIn);
+  const first = deps.screen.read(text, prefer, undefined, writtenIn);
+  let risk = first.finding;
+  let settled = first.settled;
   // The second screen is only worth its cost when spelling out text-speak changed something; the spelling map
   // is English text-speak, so English rules read it.
   if (spelledOut !== plain) {
     // Emoji carry risk (💊, 😂) but the spelling map drops them: they are kept beside the spelled-out words.
     const emoji = text.match(/\p{Extended_Pictographic}/gu)?.join(' ') ?? '';
-    const spelled = deps.screen.screen(`${spelledOut} ${emoji}`, prefer, 'en');
+    const read = deps.screen.read(`${spelledOut} ${emoji}`, prefer, 'en');
+    const spelled = read.finding;
+    settled ||= read.settled;
     // In a message confidently in another language, only an urgent reading counts from this English-only screen:
     // it cannot see that language's study or past wording ("essay li ser self-harm"), which the first screen did.
     if (spelled && (prefer === null || prefer === 'en' || spelled.level === 'urgent')) risk = moreSerious(risk, spelled);
@@ -105,6 +112,15 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   const match = matchWithTranslation(deps.matcher, text, english);
   // Up to two digits: the language menu has eighteen entries.
   const number = /^[1-9]\d?$/.exec(plain.replace(/^(option|number|no) /, ''));
+  const languageName = deps.languageNames.get(plain) ?? null;
+  // What the rules did not catch (or read only as upset words) the model may: never more than a possible risk,
+  // which asks "are you safe?" and brings a person, so a false alarm costs a question, a miss far more. Not on
+  // what the service plainly understood otherwise (a question the offer answers, a command, a menu pick, an
+  // answer such as "yes im safe"), nor where the lexicon itself read the risk words as harmless.
+  const understoodOtherwise = match.verdict === 'confident' || command !== null || number !== null || languageName !== null || readings.length > 0;
+  if ((!risk || risk.level === 'distress') && !settled && !understoodOtherwise && plain !== '' && deps.riskModel.isPossibleRisk(text)) {
+    risk = { level: 'unsure', category: 'possible-risk', kind: 'check_in', language: language.code ?? 'en', concepts: ['model'] };
+  }
   return {
     empty: plain === '',
     hasMedia: mediaCount > 0,
@@ -121,7 +137,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     match,
     topics: deps.matcher.topicsOfClauses(text),
     language,
-    languageName: deps.languageNames.get(plain) ?? null,
+    languageName,
     english,
     fromCard: plain === deps.cardKeyword || plain.startsWith(`${deps.cardKeyword} `),
     // Retrieval is the next rung of the ladder, used only where intents found nothing at all.

@@ -227,6 +227,12 @@ export class ConceptRules {
 
   /** Every rule that fires on a normalised text (lower case, words separated by single spaces). */
   matches(normalised: string): RuleMatch[] {
+    return this.read(normalised).matches;
+  }
+
+  /** As `matches`, and whether some rule's words were all there but a stopping concept (a joke, an accident) held it back. */
+  read(normalised: string): { matches: RuleMatch[]; stopped: boolean } {
+    let stopped = false;
     const texts = [normalised];
     const plain = stripAccents(normalised);
     if (plain !== normalised) texts.push(plain);
@@ -250,20 +256,24 @@ export class ConceptRules {
         // A rule found in the text as written is not reported again for the same text without accents.
         if (fired.has(rule)) continue;
         const found = fire(rule, find);
-        if (found) fired.add(rule);
-        if (found) out.push({ category: rule.category, level: rule.level, language: this.language, concepts: found.concepts, span: found.span });
+        if (found === 'stopped') stopped = true;
+        else if (found) {
+          fired.add(rule);
+          out.push({ category: rule.category, level: rule.level, language: this.language, concepts: found.concepts, span: found.span });
+        }
       }
     }
-    return out;
+    return { matches: out, stopped };
   }
 }
 
 /**
  * The first set of words, one hit per slot, that lies within the rule's window with no `unless` near it. Each
  * window start is tried once with the first combination found inside it: the cost stays linear in the words
- * even when a short term (an attached suffix in Ethiopic script) is found in every word.
+ * even when a short term (an attached suffix in Ethiopic script) is found in every word. 'stopped': the words
+ * were all there, but a stopping concept held back every window they fill.
  */
-function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: string[]; span: [number, number] } | null {
+function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: string[]; span: [number, number] } | 'stopped' | null {
   // Slot by slot, stopping at the first empty one: most rules fail on their first slot, unsearched beyond it.
   const options: Array<Array<{ c: string; h: Hit }>> = [];
   for (const alts of rule.slots) {
@@ -278,6 +288,7 @@ function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: strin
   const unless = rule.unless.flatMap((c) => find(c));
   const reach = Math.max(rule.within, 12);
   const starts = [...new Set(options.flat().map((o) => o.h.start))].sort((a, b) => a - b);
+  let stopped = false;
   for (const lo of starts) {
     const inWindow = options.map((o) => o.filter((x) => x.h.start >= lo && x.h.end <= lo + rule.within));
     if (inWindow.some((w) => w.length === 0)) continue;
@@ -298,8 +309,11 @@ function fire(rule: CompiledRule, find: (c: string) => Hit[]): { concepts: strin
     const from = Math.min(...chosen.map((x) => x.h.start));
     const to = Math.max(...chosen.map((x) => x.h.end));
     // A stopping concept (an accident, a joke, a course) counts within the rule's reach of the words that fired it.
-    if (unless.some((u) => u.end >= from - reach && u.start <= to + reach)) continue;
+    if (unless.some((u) => u.end >= from - reach && u.start <= to + reach)) {
+      stopped = true;
+      continue;
+    }
     return { concepts: chosen.map((x) => x.c), span: [from, to] };
   }
-  return null;
+  return stopped ? 'stopped' : null;
 }

@@ -181,8 +181,18 @@ export class RiskScreen {
    * information wording then settles like any other unsure reading.
    */
   screen(text: string, prefer: string | null = null, only?: string, writtenIn?: string): RiskFinding | null {
+    return this.read(text, prefer, only, writtenIn).finding;
+  }
+
+  /**
+   * As `screen`, and whether the lexicon read risk words in the message as harmless (a known idiom, study or
+   * information wording, a rule's stopping concept such as a joke or an accident): a reading the rules have
+   * settled, which the risk model must not reopen.
+   */
+  read(text: string, prefer: string | null = null, only?: string, writtenIn?: string): { finding: RiskFinding | null; settled: boolean } {
     const t = ` ${this.prepare(text)} `;
-    if (t.trim() === '') return null;
+    if (t.trim() === '') return { finding: null, settled: false };
+    let settled = false;
     let benignSpans: Array<[number, number]> | null = null;
     const isBenign = (start: number, end: number): boolean => {
       benignSpans ??= this.#benign.flatMap((b) => [...t.matchAll(b)].map((m): [number, number] => [m.index, m.index + m[0].length]));
@@ -209,7 +219,10 @@ export class RiskScreen {
       for (const p of group.patterns) {
         if (best !== null && RANK[best.level] > RANK[p.category.level]) continue;
         for (const m of t.matchAll(p.regex)) {
-          if (!p.category.firm && isBenign(m.index, m.index + m[0].length)) continue;
+          if (!p.category.firm && isBenign(m.index, m.index + m[0].length)) {
+            settled = true;
+            continue;
+          }
           consider(p.category, p.language, []);
           break;
         }
@@ -224,17 +237,22 @@ export class RiskScreen {
     };
     for (const rules of this.#rules) {
       if (only && rules.language !== only) continue;
-      for (const m of rules.matches(trimmed)) {
+      const { matches, stopped } = rules.read(trimmed);
+      if (stopped) settled = true;
+      for (const m of matches) {
         const category = this.#categories.get(m.category)!;
         const level = m.level as RiskLevel;
-        if (!category.firm && isBenign(...charSpan(m.span))) continue;
+        if (!category.firm && isBenign(...charSpan(m.span))) {
+          settled = true;
+          continue;
+        }
         consider({ ...category, level }, m.language, m.concepts);
       }
     }
     const found: RiskFinding | null = best;
     // Study or information wording settles a reading that was only unsure (or only upset words).
-    if (found && info && (found.level === 'unsure' || found.level === 'distress')) return null;
-    return found;
+    if (found && info && (found.level === 'unsure' || found.level === 'distress')) return { finding: null, settled: true };
+    return { finding: found, settled: settled || info };
   }
 }
 

@@ -36,8 +36,10 @@ describe('concept rules', () => {
     expect(read('took my tablets this morning like the doctor says and then went to work and had lunch with all my mates')).toEqual([]);
   });
 
-  it('are stopped by an unless concept near the words', () => {
+  it('are stopped by an unless concept near the words, and say so (the rules read the message as harmless)', () => {
     expect(read('took all my tablets by mistake twice')).toEqual([]);
+    expect(rules.read('took all my tablets by mistake twice').stopped).toBe(true);
+    expect(rules.read('took my tablets this morning').stopped).toBe(false);
   });
 
   it('match whole words only, with * allowing any ending', () => {

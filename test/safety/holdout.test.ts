@@ -13,7 +13,7 @@ import { sharedKnowledge } from '../helpers/test-service.js';
 const root = join(import.meta.dirname, '..', '..');
 const heldOutDir = join(root, 'test', 'fixtures', 'holdout');
 const sets = ['safety', 'safety-v2'] as const;
-const heldOut = sets.flatMap((set) => readSafetyCases(join(heldOutDir, set)));
+const heldOut = [...sets, 'everyday'].flatMap((set) => readSafetyCases(join(heldOutDir, set)));
 
 interface Floor {
   urgentRecall: number;
@@ -35,9 +35,9 @@ const FLOORS: Record<(typeof sets)[number], Floor> = {
     urgentRecall: 0.74, // 394/518 (76%)
     englishUrgentRecall: 0.7, // 203/280 (73%)
     otherUrgentRecall: 0.78, // 191/238 (80%)
-    caughtRecall: 0.76, // 408/518 (79%)
+    caughtRecall: 0.85, // 450/518 (87%)
     falseUrgentMax: 0.065, // 27/464 (5.8%): English 5/260
-    harmlessCheckInMax: 0.04, // 11/464 (2.4%)
+    harmlessCheckInMax: 0.06, // 25/464 (5.4%)
     personRecall: 0.9, // 185/202 (92%)
     paQuestionsAskingForPersonMax: 0.05, // 2/69
   },
@@ -46,9 +46,9 @@ const FLOORS: Record<(typeof sets)[number], Floor> = {
     urgentRecall: 0.7, // 375/518 (72%)
     englishUrgentRecall: 0.69, // 200/280 (71%)
     otherUrgentRecall: 0.71, // 175/238 (74%)
-    caughtRecall: 0.75, // 402/518 (78%)
+    caughtRecall: 0.85, // 452/518 (87%)
     falseUrgentMax: 0.1, // 45/468 (9.6%): English 27/264
-    harmlessCheckInMax: 0.06, // 22/468 (4.7%)
+    harmlessCheckInMax: 0.06, // 26/468 (5.6%)
     personRecall: 0.79, // 147/182 (81%)
     paQuestionsAskingForPersonMax: 0.03, // 0/36
   },
@@ -87,6 +87,28 @@ describe.each(sets)('the held-out safety set %s', (set) => {
   it('hands over requests for a person, and does not read questions about what a PA is as one', () => {
     expect(f.person.handedOver / f.person.n).toBeGreaterThanOrEqual(floor.personRecall);
     expect(f.info.askedForPerson / f.info.n).toBeLessThanOrEqual(floor.paQuestionsAskingForPersonMax);
+  });
+});
+
+/**
+ * Everyday chat written the same way (greetings, thanks, "yes im safe", the weather, a dead phone battery): what a
+ * false alarm costs most often. The check-in for upset words nothing else explains ("bit stressed about my exams")
+ * is by design; the risk model adds to it, and these floors keep that in bounds.
+ */
+describe('the held-out everyday chat', () => {
+  const cases = readSafetyCases(join(heldOutDir, 'everyday'));
+  const f = safetyFigures(sharedKnowledge(), cases);
+
+  it('has at least 250 English messages and 10 in every curated language', () => {
+    expect(cases.filter((c) => c.language === 'en').length).toBeGreaterThanOrEqual(250);
+    for (const language of sharedKnowledge().catalogue.languages.keys()) {
+      expect(cases.filter((c) => c.language === language).length, language).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('raises almost none as urgent and checks in on few, as when last measured', () => {
+    expect(f.harmless.urgent / f.harmless.n).toBeLessThanOrEqual(0.005); // 1/474
+    expect(f.harmless.unsure / f.harmless.n).toBeLessThanOrEqual(0.05); // 22/474 (4.6%); the rules alone 14/474
   });
 });
 

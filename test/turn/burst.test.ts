@@ -16,9 +16,9 @@ function countingKnowledge(): { knowledge: Knowledge; reads: () => number } {
   const k = sharedKnowledge();
   let reads = 0;
   const screen = Object.create(k.understander.screen) as typeof k.understander.screen;
-  screen.screen = (text: string) => {
+  screen.read = (...args: Parameters<typeof screen.read>) => {
     reads++;
-    return k.understander.screen.screen(text);
+    return k.understander.screen.read(...args);
   };
   return { knowledge: { ...k, understander: { ...k.understander, screen } }, reads: () => reads };
 }
