@@ -40,14 +40,19 @@ export class ConceptReader {
     );
   }
 
-  /** Every category found in the text, once each, in the order the languages are read. */
+  /**
+   * Every category found in the text, once per language, in the order the languages are read. Once per language
+   * rather than once in all: a caller that keeps only some languages' readings (the message's own and English)
+   * must not lose an English reading because another language's rule also matched the English words in it.
+   */
   read(text: string): Reading[] {
     const t = normaliseText(text);
     if (t === '') return [];
     const found = new Map<string, Reading>();
     for (const rules of this.#rules) {
       for (const m of rules.matches(t)) {
-        if (!found.has(m.category)) found.set(m.category, { category: m.category, language: m.language, concepts: m.concepts });
+        const key = `${m.category}/${m.language}`;
+        if (!found.has(key)) found.set(key, { category: m.category, language: m.language, concepts: m.concepts });
       }
     }
     return [...found.values()];

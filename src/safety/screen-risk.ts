@@ -105,6 +105,11 @@ export class RiskScreen {
   readonly #rules: ConceptRules[] = [];
   /** One alternation per language and script: most messages show no risk, and one test settles that. */
   readonly #groups: Array<{ script: Script; any: RegExp; patterns: CompiledPattern[] }> = [];
+  /**
+   * Languages written in another script (Arabic, Ethiopic): their Latin-letter terms are romanised forms
+   * (Arabizi, Amharic typed in Latin letters), which the detector often takes for English or Kurmanji.
+   */
+  readonly #romanisedOnly = new Set<string>();
 
   constructor(lexicon: RiskLexicon) {
     for (const c of lexicon.categories) this.#categories.set(c.id, c);
@@ -119,6 +124,9 @@ export class RiskScreen {
     };
     const patterns: CompiledPattern[] = [];
     for (const lang of lexicon.languages) {
+      const terms = Object.values(lang.concepts).flat();
+      // A fifth: Arabic and Urdu hold as many romanised terms (Arabizi, Roman Urdu) as terms in their own script.
+      if (terms.filter((t) => scriptOf(t) !== 'latin').length * 5 > terms.length) this.#romanisedOnly.add(lang.language);
       for (const [id, list] of Object.entries(lang.patterns)) {
         const category = this.#categories.get(id);
         if (!category) {
@@ -176,8 +184,8 @@ export class RiskScreen {
    * Every group is read, since a later language or rule may find something as serious but more specific.
    * `only` reads one language's phrases and rules (an English rewording of the message needs English only).
    * `writtenIn` is the Latin-script language the message is confidently written in: words of one Latin-script
-   * language can be ordinary words of another ("me" is Albanian for "with"), so another language's urgent
-   * finding (English excepted: young people mix it into every language) counts as unsure, which study or
+   * language can be ordinary words of another ("me" is Albanian for "with"), so another Latin-script language's
+   * urgent finding (English excepted: young people mix it into every language) counts as unsure, which study or
    * information wording then settles like any other unsure reading.
    */
   screen(text: string, prefer: string | null = null, only?: string, writtenIn?: string): RiskFinding | null {
@@ -206,7 +214,9 @@ export class RiskScreen {
         info = true;
         return;
       }
-      const foreign = writtenIn !== undefined && language !== writtenIn && language !== 'en' && category.level === 'urgent';
+      // A language written in another script is exempt: its Latin-letter terms are romanised forms, not
+      // ordinary words of a Latin-script language, and the detector's confidence in such a message means little.
+      const foreign = writtenIn !== undefined && language !== writtenIn && language !== 'en' && !this.#romanisedOnly.has(language) && category.level === 'urgent';
       const found: RiskFinding = { level: foreign ? 'unsure' : category.level, category: category.id, kind: category.kind, language, concepts };
       // A more specific kind of reply (domestic abuse rather than general danger) wins a tie.
       const weight = (f: RiskFinding): number =>

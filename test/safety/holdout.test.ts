@@ -30,26 +30,26 @@ interface Floor {
 
 /** Measured on 2026-12-07 (see the session note); a change that lowers any of them fails here. */
 const FLOORS: Record<(typeof sets)[number], Floor> = {
-  // Written in the first session; measured after three development loops.
+  // Written in the first session; measured after five development loops and with the risk model.
   safety: {
-    urgentRecall: 0.74, // 394/518 (76%)
-    englishUrgentRecall: 0.7, // 203/280 (73%)
-    otherUrgentRecall: 0.78, // 191/238 (80%)
-    caughtRecall: 0.85, // 450/518 (87%)
-    falseUrgentMax: 0.065, // 27/464 (5.8%): English 5/260
-    harmlessCheckInMax: 0.06, // 25/464 (5.4%)
-    personRecall: 0.9, // 185/202 (92%)
+    urgentRecall: 0.77, // 403/518 (78%)
+    englishUrgentRecall: 0.74, // 210/280 (75%)
+    otherUrgentRecall: 0.8, // 193/238 (81%)
+    caughtRecall: 0.86, // 450/518 (87%); the rules alone 415/518
+    falseUrgentMax: 0.06, // 26/464 (5.6%)
+    harmlessCheckInMax: 0.055, // 23/464 (5.0%); the rules alone 11/464
+    personRecall: 0.94, // 192/202 (95%)
     paQuestionsAskingForPersonMax: 0.05, // 2/69
   },
-  // Written in the second session, after the third development set was tuned against, and measured once.
+  // Written in the second session, after the third development set was tuned against.
   'safety-v2': {
-    urgentRecall: 0.7, // 375/518 (72%)
-    englishUrgentRecall: 0.69, // 200/280 (71%)
-    otherUrgentRecall: 0.71, // 175/238 (74%)
-    caughtRecall: 0.85, // 452/518 (87%)
-    falseUrgentMax: 0.1, // 45/468 (9.6%): English 27/264
-    harmlessCheckInMax: 0.06, // 26/468 (5.6%)
-    personRecall: 0.79, // 147/182 (81%)
+    urgentRecall: 0.75, // 393/518 (76%)
+    englishUrgentRecall: 0.75, // 213/280 (76%)
+    otherUrgentRecall: 0.75, // 180/238 (76%)
+    caughtRecall: 0.875, // 457/518 (88%); the rules alone 413/518
+    falseUrgentMax: 0.09, // 42/468 (9.0%)
+    harmlessCheckInMax: 0.05, // 21/468 (4.5%); the rules alone 17/468
+    personRecall: 0.86, // 157/182 (86%)
     paQuestionsAskingForPersonMax: 0.03, // 0/36
   },
 };
@@ -107,8 +107,8 @@ describe('the held-out everyday chat', () => {
   });
 
   it('raises almost none as urgent and checks in on few, as when last measured', () => {
-    expect(f.harmless.urgent / f.harmless.n).toBeLessThanOrEqual(0.005); // 1/474
-    expect(f.harmless.unsure / f.harmless.n).toBeLessThanOrEqual(0.05); // 22/474 (4.6%); the rules alone 14/474
+    expect(f.harmless.urgent / f.harmless.n).toBeLessThanOrEqual(0.005); // 1/472
+    expect(f.harmless.unsure / f.harmless.n).toBeLessThanOrEqual(0.045); // 20/472 (4.2%); the rules alone 14/472
   });
 });
 

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RiskScreen } from '../../src/safety/screen-risk.js';
 import { sharedKnowledge } from '../helpers/test-service.js';
 
 interface Case {
@@ -31,5 +32,25 @@ describe.each(files)('%s', (file) => {
   it('marks messages that need a person today as routine (or urgent)', () => {
     const missed = cases.filter((c) => c.level === 'routine' && !screen.screen(c.text)).map((c) => c.text);
     expect(missed).toEqual([]);
+  });
+});
+
+describe('a finding in a language other than the one the message is confidently written in', () => {
+  const rule = { category: 'suicide', level: 'urgent' as const, when: ['die'], within: 12, unless: [] };
+  const screen = new RiskScreen({
+    categories: [{ id: 'suicide', level: 'urgent', kind: 'suicide', firm: true, about: '' }],
+    shared: { emoji: {}, concepts: {} },
+    languages: [
+      // Albanian is written in Latin letters: its words can be ordinary words of another Latin-script language.
+      { language: 'sq', patterns: {}, benign: [], concepts: { die: ['vdes'] }, rules: [rule] },
+      // Amharic is written in its own script: a Latin-letter term is Amharic typed in Latin letters.
+      { language: 'am', patterns: {}, benign: [], concepts: { die: ['መሞት', 'መሞት እፈልጋለሁ', 'memot'] }, rules: [rule] },
+    ],
+  });
+
+  it('counts as unsure from another Latin-script language, but stays urgent when romanised from another script', () => {
+    expect(screen.screen('i just vdes', null, undefined, 'en')?.level).toBe('unsure');
+    expect(screen.screen('ene memot', null, undefined, 'en')?.level).toBe('urgent');
+    expect(screen.screen('i just vdes')?.level).toBe('urgent');
   });
 });
