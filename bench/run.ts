@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     'development (dev2)': join(root, 'intents', 'safety', 'examples', 'dev2'),
     'development (dev3)': join(root, 'intents', 'safety', 'examples', 'dev3'),
     'development (dev4)': join(root, 'intents', 'safety', 'examples', 'dev4'),
+    'development (dev5)': join(root, 'intents', 'safety', 'examples', 'dev5'),
+    'development (dev6)': join(root, 'intents', 'safety', 'examples', 'dev6'),
   };
   const safety = Object.fromEntries(Object.entries(safetySets).map(([name, dir]) => [name, safetyFigures(knowledge, readSafetyCases(dir))]));
   console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person');
