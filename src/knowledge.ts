@@ -39,7 +39,7 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
       retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
-      // Risk examples against everything else: their harmless look-alikes and every topic example.
+      // Risk examples against everything else: their harmless look-alikes, everyday chat and every topic example.
       riskModel: new RiskModel([
         ...readRiskExamples(join(root, 'intents', 'safety', 'examples')),
         ...set.intents.flatMap((i) => i.examples.map((text) => ({ text, risk: false }))),

@@ -64,8 +64,7 @@ export class RiskModel {
   readonly #docs: [number, number] = [0, 0];
   #vocabulary = 0;
 
-  /** `threshold`: the score from which a message is a possible risk (a lower one for trying others in the bench). */
-  constructor(examples: Iterable<LabelledText>, readonly threshold = POSSIBLE_RISK_SCORE) {
+  constructor(examples: Iterable<LabelledText>) {
     const seen = new Set<number>();
     for (const { text, risk } of examples) {
       const y = risk ? 1 : 0;
@@ -81,10 +80,10 @@ export class RiskModel {
 
   /** The message reads like the risk examples: a possible risk. */
   isPossibleRisk(text: string): boolean {
-    return this.score(text) >= this.threshold;
+    return this.score(text) >= POSSIBLE_RISK_SCORE;
   }
 
-  /** How much the message looks like the risk examples; at or above the threshold it is a possible risk. */
+  /** How much the message looks like the risk examples; at or above POSSIBLE_RISK_SCORE it is a possible risk. */
   score(text: string): number {
     const [other, risk] = this.#counts;
     const f = features(text);
