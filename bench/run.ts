@@ -10,7 +10,8 @@ import { projectRoot } from '../src/lib/project-root.js';
 import { createService } from '../src/service.js';
 import { loadKnowledge } from '../src/knowledge.js';
 import { describeSafety, readSafetyCases, safetyFigures } from './safety-figures.js';
-import { languageFigures, understandingFigures } from './understanding.js';
+import { languageFigures, trainNlpjs, understandingFigures } from './understanding.js';
+import { describeTopics, followUpFigures, matcherAlone, nlpjsReader, ours, readFollowUps, readTopicCases, topicFigures } from './topic-figures.js';
 import { cldDetect } from '../src/language/cld-detector.js';
 import { webhookFigures } from './webhook-throughput.js';
 import { checkContent } from '../src/content/check-content.js';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
   for (let round = 0; round < 20; round++) {
     for (const t of texts) {
       const s = performance.now();
-      knowledge.understander.matcher.match(t);
+      knowledge.understander.topics.read(t);
       matchTimes.push(performance.now() - s);
     }
   }
@@ -120,13 +121,30 @@ async function main(): Promise<void> {
   const safety = Object.fromEntries(Object.entries(safetySets).map(([name, dir]) => [name, safetyFigures(knowledge, readSafetyCases(dir))]));
   console.log('\nSafety: urgent recall, possible risk (unsure), false alarms, requests for a person');
   for (const [name, f] of Object.entries(safety)) console.log(describeSafety(name, { ...f, missed: [] }).join('\n'));
+  // Topics on the held-out set of issue 16 (written without reading intents/): ours beside the example matcher
+  // alone (the service before the topic model) and NLP.js trained on the same examples.
+  const topicDir = join(root, 'test', 'fixtures', 'holdout', 'topics');
+  const topicCases = readTopicCases(topicDir);
+  const nlp = nlpjsReader(await trainNlpjs(knowledge, root));
+  const topics: Record<string, unknown> = {};
+  console.log('\nTopics, held-out (test/fixtures/holdout/topics): right, right or right-first menu, wrong; time to read and decide one message');
+  for (const [reader, read] of [['ours', ours], ['matcher alone', matcherAlone], ['NLP.js', nlp]] as const) {
+    for (const [part, cases] of [['English', topicCases.filter((c) => c.expect.language === 'en')], ['other languages', topicCases.filter((c) => c.expect.language !== 'en')]] as const) {
+      const f = await topicFigures(knowledge, cases, read);
+      topics[`${reader}, ${part}`] = f;
+      console.log(describeTopics(`${reader}, ${part}`, f).join('\n'));
+    }
+  }
+  const followUps = followUpFigures(knowledge, readFollowUps(topicDir));
+  topics['follow-ups'] = followUps;
+  console.log(`follow-ups: first turn right ${followUps.firstRight}/${followUps.n}, follow-up answered for that topic ${followUps.followUpRight}/${followUps.n}; by language ${JSON.stringify(followUps.byLanguage)}`);
   console.log('\nSMS segments of English answers');
   console.table(segments);
   console.log('\nLanguages (test/fixtures/languages): reply language, topics, detection on <= 6 words beside CLD2 alone');
   console.table(languages);
   console.log('\nSMS segments of short answers per language (UCS-2 for non-Latin scripts)');
   console.table(perLanguageSegments);
-  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, webhook, understanding, safety, segments, languages, perLanguageSegments }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ ...results, webhook, understanding, topics, safety, segments, languages, perLanguageSegments }, null, 2)}\n`);
 }
 
 void main();

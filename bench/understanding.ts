@@ -39,7 +39,8 @@ export interface SetFigures {
   nlpjsMicros: number;
 }
 
-export async function understandingFigures(k: Knowledge, root: string, sets: Array<[string, string]>): Promise<SetFigures[]> {
+/** NLP.js (its 'Basic' pipeline, English settings) trained on every example of intents/, for comparison. */
+export async function trainNlpjs(k: Knowledge, root: string): Promise<{ process(lang: string, text: string): Promise<unknown> }> {
   const intents = loadIntents(join(root, 'intents'), new Set(k.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
   const quiet = console.log;
   console.log = () => undefined; // NLP.js prints every training epoch
@@ -49,6 +50,11 @@ export async function understandingFigures(k: Knowledge, root: string, sets: Arr
   for (const i of intents.intents) for (const e of i.examples) nlp.addDocument('en', e, i.kind === 'topic' ? i.content : i.kind === 'card' ? '21plus' : `@${i.kind}`);
   await nlp.train();
   console.log = quiet;
+  return nlp;
+}
+
+export async function understandingFigures(k: Knowledge, root: string, sets: Array<[string, string]>): Promise<SetFigures[]> {
+  const nlp = await trainNlpjs(k, root);
 
   const figures: SetFigures[] = [];
   for (const [name, path] of sets) {

@@ -67,6 +67,7 @@ const schema = z.object({
   ANSWER_MODEL_API_KEY: optionalText,
   ANSWER_MODEL: optionalText,
   ANSWER_MODEL_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(5000),
+  ANSWER_MODEL_TOPICS: boolish.optional(),
   EMBEDDINGS_URL: optionalText.pipe(z.url({ error: 'must be an OpenAI-compatible base URL, e.g. http://ollama:11434/v1' }).optional()),
   EMBEDDINGS_MODEL: optionalText,
   EMBEDDINGS_API_KEY: optionalText,
@@ -123,7 +124,7 @@ export interface Config {
   /** The keyword printed on the 21Plus birthday card (and in its WhatsApp link's prefilled text). */
   cardKeyword: string;
   /** Optional model that words an answer from retrieved passages; absent, the entry's own text is sent. */
-  answerModel?: { url: string; apiKey: string; model: string; timeoutMs: number };
+  answerModel?: { url: string; apiKey: string; model: string; timeoutMs: number; classifiesTopics: boolean };
   /** Optional embeddings for hybrid retrieval (beside BM25). */
   embeddings?: { url: string; apiKey: string; model: string };
   /** Optional machine translation; none configured is the default and everything still works. */
@@ -245,7 +246,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Readonly<Config> {
     campaignsPath: e.CAMPAIGNS_PATH,
     cardKeyword: e.CARD_KEYWORD,
     answerModel: e.ANSWER_MODEL_URL && e.ANSWER_MODEL
-      ? { url: e.ANSWER_MODEL_URL, apiKey: e.ANSWER_MODEL_API_KEY ?? 'none', model: e.ANSWER_MODEL, timeoutMs: e.ANSWER_MODEL_TIMEOUT_MS }
+      ? { url: e.ANSWER_MODEL_URL, apiKey: e.ANSWER_MODEL_API_KEY ?? 'none', model: e.ANSWER_MODEL, timeoutMs: e.ANSWER_MODEL_TIMEOUT_MS, classifiesTopics: e.ANSWER_MODEL_TOPICS ?? false }
       : undefined,
     embeddings: e.EMBEDDINGS_URL && e.EMBEDDINGS_MODEL ? { url: e.EMBEDDINGS_URL, apiKey: e.EMBEDDINGS_API_KEY ?? 'none', model: e.EMBEDDINGS_MODEL } : undefined,
     translation: { provider: e.TRANSLATE_PROVIDER, url: e.TRANSLATE_URL, apiKey: e.TRANSLATE_API_KEY, model: e.TRANSLATE_MODEL, timeoutMs: e.TRANSLATE_TIMEOUT_MS },

@@ -5,7 +5,7 @@ import type { Understander } from './conversation/understand.js';
 import { loadIntents, type IntentSet } from './intents/load-intents.js';
 import { ConceptReader } from './intents/concept-reader.js';
 import { RiskModel, readRiskExamples } from './safety/risk-model.js';
-import { IntentMatcher } from './intents/match-intent.js';
+import { TopicReader } from './intents/read-topic.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { cldDetect } from './language/cld-detector.js';
 import { LanguageDetector } from './language/detect-language.js';
@@ -30,13 +30,13 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
   for (const l of catalogue.languages.values()) {
     for (const n of [l.name, l.englishName]) if (!languageNames.has(normaliseText(n))) languageNames.set(normaliseText(n), [l.code]);
   }
-  const matcher = new IntentMatcher(set);
+  const topics = TopicReader.fromIntents(set);
   return {
     catalogue,
     intents: set,
     understander: {
-      matcher,
-      retriever: new Bm25Retriever(contentPassages(catalogue), (t) => matcher.normalise(t), set.stopwords),
+      topics,
+      retriever: new Bm25Retriever(contentPassages(catalogue), (t) => topics.matcher.normalise(t), set.stopwords),
       commands: set.commands,
       screen: RiskScreen.fromDirectory(join(root, 'intents', 'safety')),
       // Risk examples against everything else: their harmless look-alikes, everyday chat and every topic example.
@@ -46,6 +46,8 @@ export function loadKnowledge(root = projectRoot()): Knowledge {
       ]),
       person: ConceptReader.fromDirectory(join(root, 'intents', 'person'), ['person']),
       answers: ConceptReader.fromDirectory(join(root, 'intents', 'answers'), ['yes', 'no', 'cancel']),
+      followups: ConceptReader.fromDirectory(join(root, 'intents', 'followups'), ['followup']),
+      questions: ConceptReader.fromDirectory(join(root, 'intents', 'questions'), ['yes_no', 'open']),
       detector: new LanguageDetector(set.examplesByLanguage, { external: cldDetect }),
       languageNames,
       cardKeyword: 'card21',

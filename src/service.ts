@@ -6,9 +6,10 @@ import { TwilioChannel } from './channels/twilio/twilio-channel.js';
 import type { Config } from './config.js';
 import { normaliseText } from './intents/normalise-text.js';
 import { loadKnowledge, type Knowledge } from './knowledge.js';
-import { matcherWith, type AddedPhrasing } from './intents/matcher-with.js';
+import { topicReaderWith, type AddedPhrasing } from './intents/topic-reader-with.js';
 import { contentPassages } from './retrieval/content-passages.js';
 import { GroundedAnswerer } from './retrieval/grounded-answer.js';
+import { ModelTopicClassifier } from './intents/classify-with-model.js';
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { HybridRanker } from './retrieval/hybrid-ranker.js';
 import { Metrics } from './lib/metrics.js';
@@ -70,7 +71,7 @@ export interface Service {
   writes: GroupCommit;
   /** Stores an inbound message (resolves once it is committed) and has it answered. */
   accept(m: InboundMessage): Promise<Received>;
-  /** The dashboard's phrasings changed: the matcher learns them at once. */
+  /** The dashboard's phrasings changed: the matcher and the model learn them at once. */
   usePhrasings(phrasings: readonly AddedPhrasing[]): void;
   /** Every metric, in Prometheus text. */
   metricsText(): Promise<string>;
@@ -109,7 +110,7 @@ export function createService(o: ServiceOptions): Service {
     (o.config.twilio && o.config.replyChannel === 'twilio' ? new TwilioChannel(o.config.twilio) : new FakeChannel(o.config.fakeChannelFile));
   // Phrasings managers added from the dashboard count from the start.
   const added = contentChanges.phrasings();
-  if (added.length > 0) knowledge.understander.matcher = matcherWith(knowledge.intents, added);
+  if (added.length > 0) knowledge.understander.topics = topicReaderWith(knowledge.intents, added);
   const campaignStore = createCampaignStore(db);
   const metrics = new Metrics(o.collectProcessMetrics ?? true);
   const writes = new GroupCommit(db);
@@ -139,6 +140,11 @@ export function createService(o: ServiceOptions): Service {
   const answerer = a
     ? new GroundedAnswerer(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }), a.timeoutMs, o.logger)
     : undefined;
+  // With ANSWER_MODEL_TOPICS the same model is asked which topic a message is about when the embedded readers are unsure.
+  const classifier = a?.classifiesTopics
+    ? new ModelTopicClassifier(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }),
+      [...knowledge.catalogue.topics.values()].map((t) => ({ id: t.id, title: t.title })), a.timeoutMs, o.logger)
+    : undefined;
   const rota = o.rota ?? Rota.fromFile(o.config.rotaPath ?? join(projectRoot(), 'config', 'rota.yaml'));
   const staff = createStaffStore(db);
   staff.syncFromRota([...rota.staff.values()], o.clock.now());
@@ -150,7 +156,7 @@ export function createService(o: ServiceOptions): Service {
   });
   const runner = new TurnRunner({
     db, writes, conversations, messages, events, catalogue: knowledge.catalogue, understander: knowledge.understander,
-    channel, outbox: sender, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, hybrid, metrics,
+    channel, outbox: sender, clock: o.clock, logger: o.logger, handoffs, rota, staff, live, translation, answerer, classifier, hybrid, metrics,
   });
   const escalation = new EscalationScheduler(handoffs, o.logger);
   const campaigns = new CampaignRunner({
@@ -173,7 +179,7 @@ export function createService(o: ServiceOptions): Service {
       return received;
     },
     usePhrasings(phrasings) {
-      knowledge.understander.matcher = matcherWith(knowledge.intents, phrasings);
+      knowledge.understander.topics = topicReaderWith(knowledge.intents, phrasings);
     },
     metricsText: () => metrics.registry.metrics(),
   };

@@ -3,12 +3,14 @@ import { understand } from '../conversation/understand.js';
 import { loadKnowledge } from '../knowledge.js';
 import { decide } from '../conversation/decide.js';
 
+/** `explain [--after TOPIC] "text"`: with --after, read as the next message after an answer about TOPIC (follow-ups). */
 export function explain(args: string[]): number {
-  const text = args.join(' ');
+  const after = args[0] === '--after' ? args[1] : undefined;
+  const text = (after ? args.slice(2) : args).join(' ');
   const { understander, catalogue } = loadKnowledge();
   const u = understand(text, 0, understander);
   const d = decide({
-    conversation: { id: 0, contactId: 0, channel: 'sms', address: '', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} },
+    conversation: { id: 0, contactId: 0, channel: 'sms', address: '', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: after ? { lastTopic: after } : {} },
     understanding: u, mainMenu: catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
     languages: [...catalogue.languages.keys()], languageScripts: understander.detector.scripts(),
   });
@@ -21,7 +23,9 @@ export function explain(args: string[]): number {
     `person:     ${u.person ? `asks for a person (${u.person.language}: ${u.person.concepts.join(' + ')})` : 'no'}`,
     `answer:     ${Object.entries(u.answer).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}`,
     `command:    ${u.command ?? 'none'}`,
-    `verdict:    ${u.match.verdict} (${u.match.why})`,
+    `verdict:    ${u.match.verdict}, decided by ${u.match.decidedBy} (${u.match.why})`,
+    `model:      ${u.match.model.length > 0 ? u.match.model.slice(0, 3).map((p) => `${p.label} ${p.p.toFixed(2)}`).join(', ') : 'no known words'}`,
+    `context:    ${after ? `after ${after}; ` : ''}follow-up ${u.followup ? 'yes' : 'no'}; question ${u.yesNoQuestion ? 'yes/no' : 'open or a statement'}`,
     `retrieval:  ${u.retrieved ? `${u.retrieved.entry} (BM25 ${u.retrieved.score.toFixed(1)}, words ${u.retrieved.coverage.toFixed(2)})` : u.match.verdict === 'none' ? 'nothing clear enough' : 'not needed'}`,
     'ranked:',
     ...u.match.ranked.map(

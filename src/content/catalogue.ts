@@ -85,7 +85,7 @@ export class ContentError extends Error {
 
 /** The system message keys the service uses; every language file must define them or fall back to English. */
 export const SYSTEM_KEYS = [
-  'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more',
+  'greeting', 'thanks', 'card', 'menu', 'menu_prompt', 'fallback', 'did_you_mean', 'more_hint', 'no_more', 'what_need',
   'crisis_open', 'crisis_closed', 'crisis_unknown', 'check_in_thanks', 'safety_net', 'still_open', 'cancel_ask', 'cancel_done', 'cancel_kept',
   'human', 'handoff_waiting', 'stop_confirm', 'start_confirm', 'help', 'media_only', 'error',
   'human_out_of_hours', 'handoff_waiting_out_of_hours', 'handed_back', 'alert_urgent', 'alert_routine', 'relay_sent', 'relay_unknown', 'relay_claimed', 'relay_failed', 'relay_opted_out', 'not_understood', 'birthday_followup',

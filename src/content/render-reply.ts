@@ -21,6 +21,15 @@ function menuLabel(cat: Catalogue, language: string, id: string): string {
   return cat.translations.get(language)?.get(id)?.title ?? cat.topics.get(id)?.title ?? id;
 }
 
+/**
+ * "Yes, we may pay a deposit..." answers "can I get a deposit"; after "what help is there with a deposit" or a
+ * situation told as a statement, the answer starts at what follows. English only: the yes/no reading is English.
+ */
+function withoutLeadingYes(text: string): string {
+  const m = /^Yes[.,!]?\s+(\S)/.exec(text);
+  return m ? m[1]!.toUpperCase() + text.slice(m[0].length) : text;
+}
+
 function systemText(cat: Catalogue, language: string, key: string): string {
   const own = cat.system.get(language)?.[key];
   if (own !== undefined) return own;
@@ -38,7 +47,7 @@ function renderPart(part: ReplyPart, cat: Catalogue, language: string): string {
     case 'topic': {
       const entry = cat.topics.get(part.id);
       if (!entry) throw new Error(`topic "${part.id}" is missing`);
-      if (language === 'en') return part.part === 'short' ? entry.short : entry.more;
+      if (language === 'en') return part.part === 'short' ? (part.withoutYes ? withoutLeadingYes(entry.short) : entry.short) : entry.more;
       const translated = cat.translations.get(language)?.get(part.id);
       if (translated) return part.part === 'short' ? translated.short : translated.more;
       // No translation yet: English, with one line in their language saying so, never silently.

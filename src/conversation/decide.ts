@@ -3,6 +3,7 @@ import type { SafetyKind } from '../content/catalogue.js';
 import type { RiskFinding } from '../safety/screen-risk.js';
 import type { Conversation, ConversationState, Decision, LanguageSource, ReplyPart, ReplyPlan } from './types.js';
 import type { Understanding } from './understand.js';
+import { MODEL_CONFIDENT } from '../intents/read-topic.js';
 
 /** Whether the teams are at work now; 'unknown' when office hours are not configured (never claim either). */
 export type OfficeState = 'open' | 'closed' | 'unknown';
@@ -35,6 +36,8 @@ interface ReplyLanguage {
 
 const sys = (key: string): ReplyPart => ({ kind: 'system', key });
 const MISSES_BEFORE_PERSON = 2;
+/** A message of at most this many words that names nothing is vague: asked what they need, not shown a menu. */
+const VAGUE_WORDS = 4;
 const plan = (...parts: ReplyPart[]): ReplyPlan => ({ parts });
 /** The line after "I have asked a person": honest about whether the team is at work. */
 const personLine = (office: OfficeState): ReplyPart => sys(office === 'closed' ? 'human_out_of_hours' : 'human');
@@ -83,10 +86,20 @@ function answerTopic(id: string, state: ConversationState, why: string[], extra:
     handoff: 'none',
     replies: [plan({ kind: 'topic', id, part: 'short' }, sys('more_hint'))],
     mode: 'bot',
-    state: { ...state, lastTopic: id, menu: undefined, misses: 0 },
+    state: { ...state, lastTopic: id, moreGiven: undefined, menu: undefined, misses: 0 },
     why,
     ...extra,
   };
+}
+
+/** The topic's longer answer, remembered so a second MORE says that is all. */
+function moreOn(id: string, state: ConversationState, why: string[], keep: Pick<TurnDecision, 'mode' | 'handoff'>): TurnDecision {
+  return { ...keep, intent: 'more', topic: id, replies: [plan({ kind: 'topic', id, part: 'more' })], state: { ...state, moreGiven: id }, why };
+}
+
+/** One short line asking what they need, with the way to a person and to help now. */
+function askWhatTheyNeed(state: ConversationState, why: string[]): TurnDecision {
+  return { intent: 'fallback', topic: null, handoff: 'none', mode: 'bot', replies: [plan(sys('what_need'))], state: { ...state, menu: undefined }, why };
 }
 
 function offerMenu(intro: string, options: string[], state: ConversationState, why: string[], intent: Decision['intent']): TurnDecision {
@@ -141,12 +154,18 @@ function riskLanguage(u: Understanding): ReplyLanguage | null {
  */
 export function decide(input: DecideInput): Decision {
   const { conversation: c, understanding: u } = input;
-  const lang = riskLanguage(u) ?? replyLanguage(c, u, input.languageScripts);
+  // A short follow-up ("ile?", "how much?") is too short to tell its language: the conversation's stays.
+  const followingUp = u.followup && c.state.lastTopic && c.language ? { code: c.language, source: null } : null;
+  const lang = riskLanguage(u) ?? followingUp ?? replyLanguage(c, u, input.languageScripts);
   // A language menu answers only the next message.
   const state: ConversationState = u.menuChoice === null ? { ...c.state, languageOffer: undefined } : c.state;
-  const d = decideTurn({ ...input, conversation: { ...c, state } }, lang);
-  if ('language' in d) return d as Decision;
-  const turn = d as TurnDecision;
+  const decided = decideTurn({ ...input, conversation: { ...c, state } }, lang);
+  if ('language' in decided) return decided as Decision;
+  // A short answer starts with "Yes" only after a yes/no question.
+  const turn = u.yesNoQuestion ? decided : {
+    ...decided,
+    replies: decided.replies.map((r) => ({ ...r, parts: r.parts.map((p) => (p.kind === 'topic' && p.part === 'short' ? { ...p, withoutYes: true } : p)) })),
+  };
   // Two close languages (Dari or Farsi?): answer in the likelier one, and ask once which they read.
   const pair = u.language.ambiguous;
   if (pair && lang.source === 'detected' && !turn.state.languageAsked && turn.replies.length > 0 && turn.intent !== 'crisis') {
@@ -300,22 +319,18 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   }
 
   if (u.command === 'more') {
-    if (state.lastTopic) {
-      return {
-        ...keep,
-        intent: 'more',
-        topic: state.lastTopic,
-        replies: [plan({ kind: 'topic', id: state.lastTopic, part: 'more' })],
-        why: [`more on ${state.lastTopic}`],
-      };
+    if (state.lastTopic && state.moreGiven === state.lastTopic) {
+      // The longer answer once; after it, that is all, with the menu and a person on offer (no_more says PERSON).
+      return { ...offerMenu('no_more', input.mainMenu, state, [`MORE again on ${state.lastTopic}: that is all`], 'more'), topic: state.lastTopic };
     }
+    if (state.lastTopic) return moreOn(state.lastTopic, state, [`more on ${state.lastTopic}`], keep);
     return offerMenu('menu', input.mainMenu, state, ['MORE with no topic yet'], 'menu');
   }
 
   if (u.empty) {
     return u.hasMedia
       ? { ...keep, intent: 'media', replies: [plan(sys('media_only'))], why: ['media with no text'] }
-      : offerMenu('menu', input.mainMenu, state, ['empty message'], 'menu');
+      : askWhatTheyNeed(state, ['no words (emoji or nothing)']);
   }
 
   if (u.topics.length >= 2) {
@@ -332,6 +347,17 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
 
   // The card's keyword (or its WhatsApp link's prefilled text) starts the 21Plus welcome.
   if (u.fromCard) return welcomeFromCard(input, state, ['birthday card keyword']);
+
+  // "how much?" after an answer is about that answer's topic, unless it names a topic itself: one of its keywords,
+  // or words the model is sure of. Short questions share words with many examples, so the matcher's coverage
+  // alone does not make a new topic.
+  const namesTopic = top?.kind === 'topic' && (top.keyword !== null || match.model.some((p) => p.label === top.intent && p.p >= MODEL_CONFIDENT));
+  if (u.followup && state.lastTopic && !namesTopic && (top === undefined || top.kind === 'topic')) {
+    const why = [`follow-up on ${state.lastTopic}`];
+    return state.moreGiven === state.lastTopic
+      ? { ...keep, intent: 'topic', topic: state.lastTopic, replies: [plan(sys('no_more'))], why: [...why, 'the longer answer was given: that is all'] }
+      : { ...moreOn(state.lastTopic, state, why, keep), intent: 'topic' };
+  }
 
   if (top) {
     const why = [`${top.intent}: ${match.why}`];
@@ -357,6 +383,8 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
         };
       case 'menu':
         return offerMenu('menu', input.mainMenu, state, why, 'menu');
+      case 'vague':
+        return askWhatTheyNeed(state, why);
     }
   }
 
@@ -382,6 +410,11 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   if (match.verdict === 'near') {
     const options = [...new Set(match.ranked.filter((r) => r.kind === 'topic').map((r) => r.content))].slice(0, 3);
     if (options.length > 0) return offerMenu('did_you_mean', options, state, [`near miss: ${match.why}`], 'menu');
+  }
+  // A few words that say nothing about a topic ("can u help me", "are u there?", an emoji): one short line asking
+  // what they need, with the way to a person, rather than a list of topics they did not ask about.
+  if (match.verdict === 'none' && match.normalised.split(' ').filter(Boolean).length <= VAGUE_WORDS && (state.misses ?? 0) + 1 < MISSES_BEFORE_PERSON) {
+    return { ...askWhatTheyNeed(state, [`few words, nothing understood: ${match.why}`]), state: { ...state, menu: undefined, misses: (state.misses ?? 0) + 1 } };
   }
   // Not understood twice running: a person is asked rather than offering the same menu a third time.
   if ((state.misses ?? 0) + 1 >= MISSES_BEFORE_PERSON) {

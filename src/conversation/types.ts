@@ -32,8 +32,10 @@ export interface InboundMessage {
 export interface ConversationState {
   /** The numbered options last offered; a bare number on the next turn picks one. */
   menu?: string[];
-  /** The topic last answered, so MORE knows what to expand. */
+  /** The topic last answered, so MORE and a follow-up ("how much?") know what it is about. */
   lastTopic?: string;
+  /** The longer answer of this topic was given: another MORE says that is all instead of repeating it. */
+  moreGiven?: string;
   /** How many turns in a row were not understood. */
   misses?: number;
   /** The languages last offered as a numbered list; a number on the next turn chooses one. */
@@ -73,7 +75,7 @@ export type IntentName =
 
 /** One piece of a reply, worded later from content/ (never in code). */
 export type ReplyPart =
-  | { kind: 'topic'; id: string; part: 'short' | 'more' }
+  | { kind: 'topic'; id: string; part: 'short' | 'more'; /** Not after a yes/no question: a leading "Yes" is left out. */ withoutYes?: boolean }
   | { kind: 'system'; key: string; vars?: Readonly<Record<string, string>> }
   /** The safety reply for a kind of risk (content/safety.yaml). */
   | { kind: 'safety'; reply: SafetyKind }

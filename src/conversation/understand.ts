@@ -1,7 +1,7 @@
 /** @module Reads one message: risk first, then whole-message commands, menu numbers, then the intent match. */
 import type { ConceptReader, Reading } from '../intents/concept-reader.js';
 import type { Commands } from '../intents/load-intents.js';
-import type { IntentMatcher, MatchResult } from '../intents/match-intent.js';
+import type { TopicReader, TopicReading } from '../intents/read-topic.js';
 import { normaliseText } from '../intents/normalise-text.js';
 import { moreSerious, type RiskFinding, type RiskScreen } from '../safety/screen-risk.js';
 import type { RiskModel } from '../safety/risk-model.js';
@@ -18,6 +18,10 @@ export interface Understanding {
   risk: RiskFinding | null;
   /** The message asks for a person (their PA, a call back, "a real person"), in any curated language. */
   person: Reading | null;
+  /** The message asks a yes/no question ("can i get a deposit"), not an open one or a statement (English only). */
+  yesNoQuestion: boolean;
+  /** A short question that only makes sense with the topic just answered ("how much?", "and if im 23?"). */
+  followup: boolean;
   /** Short answers to the service's own questions: "are you safe?" and "do you still want a person?". */
   answer: { yes: boolean; no: boolean; cancel: boolean };
   command: Command | null;
@@ -25,7 +29,7 @@ export interface Understanding {
   commandWord: string | null;
   /** A bare number 1-9, for picking from a menu. */
   menuChoice: number | null;
-  match: MatchResult;
+  match: TopicReading;
   /** Two or three topics when the message asks several things at once; otherwise empty. */
   topics: string[];
   /** The language the message seems to be written in. */
@@ -50,7 +54,12 @@ export interface Understander {
   person: ConceptReader;
   /** Yes, no and never mind (intents/answers). */
   answers: ConceptReader;
-  matcher: IntentMatcher;
+  /** Follow-up questions (intents/followups). */
+  followups: ConceptReader;
+  /** Yes/no and open questions (intents/questions). */
+  questions: ConceptReader;
+  /** What the message asks about: the example matcher and the topic model. */
+  topics: TopicReader;
   commands: Commands;
   detector: LanguageDetector;
   /** Normalised language names (English, own script, common spellings) to language codes. */
@@ -62,12 +71,21 @@ export interface Understander {
 }
 
 /** The original's match, unless only the English translation is understood with confidence. */
-function matchWithTranslation(matcher: IntentMatcher, text: string, english: string | null): MatchResult {
-  const original = matcher.match(text);
+function matchWithTranslation(topics: TopicReader, text: string, english: string | null): TopicReading {
+  const original = topics.read(text);
   if (original.verdict === 'confident' || !english) return original;
-  const translated = matcher.match(english);
+  const translated = topics.read(english);
   return translated.verdict === 'confident' ? { ...translated, why: `${translated.why} (machine translation)` } : original;
 }
+
+/** An open question wins over a yes/no one in the same message ("can u tell me what help there is"). */
+function questionKind(readings: Reading[]): 'yes_no' | 'open' | 'statement' {
+  if (readings.some((r) => r.category === 'open')) return 'open';
+  return readings.some((r) => r.category === 'yes_no') ? 'yes_no' : 'statement';
+}
+
+/** A follow-up is short: a longer message says what it is about and is read on its own. */
+const FOLLOWUP_WORDS = 12;
 
 /** Pure given its inputs: the same text always reads the same way. */
 export function understand(text: string, mediaCount: number, deps: Understander, english: string | null = null): Understanding {
@@ -75,7 +93,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
   const language = deps.detector.detect(text);
   const prefer = language.confident ? language.code : null;
   // Screened as written and with text-speak spelled out ("wud be better off wivout me"); the more serious wins.
-  const spelledOut = deps.matcher.normalise(text);
+  const spelledOut = deps.topics.matcher.normalise(text);
   const variants = [text, ...(spelledOut !== plain ? [spelledOut] : []), ...(english ? [english] : [])];
   const writtenIn = language.confident && language.code && language.script === 'latin' ? language.code : undefined;
   const first = deps.screen.read(text, prefer, undefined, writtenIn);
@@ -109,20 +127,25 @@ export function understand(text: string, mediaCount: number, deps: Understander,
       break;
     }
   }
-  const match = matchWithTranslation(deps.matcher, text, english);
+  const match = matchWithTranslation(deps.topics, text, english);
   // Up to two digits: the language menu has eighteen entries.
   const number = /^[1-9]\d?$/.exec(plain.replace(/^(option|number|no) /, ''));
   const languageName = deps.languageNames.get(plain) ?? null;
   // What the rules did not catch (or read only as upset words) the model may: never more than a possible risk,
   // which asks "are you safe?" and brings a person, so a false alarm costs a question, a miss far more. Not on
-  // what the service plainly understood otherwise (a question the offer answers, a command, a menu pick, an
-  // answer such as "yes im safe"), nor where the lexicon itself read the risk words as harmless.
-  const understoodOtherwise = match.verdict === 'confident' || command !== null || number !== null || languageName !== null || readings.length > 0;
-  if ((!risk || risk.level === 'distress') && !settled && !understoodOtherwise && plain !== '' && deps.riskModel.isPossibleRisk(text)) {
+  // what the service plainly understood otherwise (a command, a menu pick, an answer such as "yes im safe"), nor
+  // where the lexicon itself read the risk words as harmless. A message that also reads as a topic question
+  // needs a higher score: a topic never hides a risk, but plain questions must not get the check-in.
+  const understoodOtherwise = command !== null || number !== null || languageName !== null || readings.length > 0;
+  if ((!risk || risk.level === 'distress') && !settled && !understoodOtherwise && plain !== '' && deps.riskModel.isPossibleRisk(text, match.verdict === 'confident')) {
     risk = { level: 'unsure', category: 'possible-risk', kind: 'check_in', language: language.code ?? 'en', concepts: ['model'] };
   }
   return {
     empty: plain === '',
+    // A follow-up asks about what was just said in words the offer knows: "what time does asda shut" is not one.
+    followup: plain.split(' ').length <= FOLLOWUP_WORDS && deps.followups.read(text).length > 0 &&
+      deps.topics.matcher.unknownWords(text).every((w) => deps.followups.words.has(w)),
+    yesNoQuestion: questionKind(deps.questions.read(spelledOut)) === 'yes_no',
     hasMedia: mediaCount > 0,
     risk,
     person,
@@ -135,7 +158,7 @@ export function understand(text: string, mediaCount: number, deps: Understander,
     commandWord: command ? plain : null,
     menuChoice: number ? Number(number[0]) : null,
     match,
-    topics: deps.matcher.topicsOfClauses(text),
+    topics: deps.topics.topicsOfClauses(text),
     language,
     languageName,
     english,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConceptRules, conceptsSchema, ruleSchema } from '../safety/concept-rules.js';
-import { normaliseText } from './normalise-text.js';
+import { normaliseText, stripAccents } from './normalise-text.js';
 
 export interface Reading {
   category: string;
@@ -20,9 +20,13 @@ export interface Reading {
  */
 export class ConceptReader {
   readonly #rules: ConceptRules[];
+  /** Every word of the terms written as plain words (not patterns), normalised, with and without accents. */
+  readonly words: ReadonlySet<string>;
 
   constructor(files: Array<{ language: string; concepts: Record<string, string[]>; rules: Array<z.infer<typeof ruleSchema>> }>) {
     this.#rules = files.map((f) => new ConceptRules(f));
+    this.words = new Set(files.flatMap((f) => Object.values(f.concepts).flat())
+      .filter((t) => !/[\\^$()[\]|?*+{}]/.test(t)).flatMap((t) => normaliseText(t).split(' ')).filter(Boolean).flatMap((w) => [w, stripAccents(w)]));
   }
 
   static fromDirectory(dir: string, categories: readonly [string, ...string[]]): ConceptReader {

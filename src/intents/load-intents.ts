@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { normaliseText, type SpellingMap } from './normalise-text.js';
 
-export const INTENT_KINDS = ['topic', 'greeting', 'thanks', 'human', 'card', 'menu'] as const;
+export const INTENT_KINDS = ['topic', 'greeting', 'thanks', 'human', 'card', 'menu', 'vague'] as const;
 export type IntentKind = (typeof INTENT_KINDS)[number];
 
 const intentSchema = z.object({

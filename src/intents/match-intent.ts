@@ -199,22 +199,16 @@ export class IntentMatcher {
     return { normalised, verdict: 'none', ranked: top5, why: `coverage ${first.coverage.toFixed(2)} below ${t.near}` };
   }
 
-  /**
-   * The topics of a message that asks several things ("do i pay council tax and can u help with a deposit"):
-   * each clause matched on its own, kept when confident. Fewer than two distinct topics means one question.
-   */
-  topicsOfClauses(text: string): string[] {
-    const clauses = text
+  /** Words of the message that no example or keyword uses (a shop's name, the weather): meaning the intents do not explain. */
+  unknownWords(text: string): string[] {
+    return this.normalise(text).split(' ').filter((w) => w !== '' && !/^\d+$/.test(w) && !this.#set.stopwords.has(w) && !this.#intentFrequency.has(w));
+  }
+
+  /** The clauses of a message that may ask several things ("do i pay council tax and can u help with a deposit"). */
+  clauses(text: string): string[] {
+    return text
       .split(/[?!.;\n]+|\s(?:and also|and|also|plus|&)\s/i)
       .map((c) => c.trim())
       .filter((c) => this.normalise(c).split(' ').some((w) => w !== '' && !this.#set.stopwords.has(w)));
-    if (clauses.length < 2) return [];
-    const topics: string[] = [];
-    for (const clause of clauses) {
-      const m = this.match(clause);
-      const top = m.ranked[0];
-      if (m.verdict === 'confident' && top?.kind === 'topic' && !topics.includes(top.content)) topics.push(top.content);
-    }
-    return topics.length >= 2 ? topics.slice(0, 3) : [];
   }
 }

@@ -1,6 +1,6 @@
-/** @module A matcher that also knows the phrasings managers added from the dashboard. */
+/** @module The topic reader rebuilt with the phrasings managers added from the dashboard. */
 import type { IntentSet } from './load-intents.js';
-import { IntentMatcher } from './match-intent.js';
+import { TopicReader } from './read-topic.js';
 
 /** A phrasing a manager added to an intent from the dashboard. */
 export interface AddedPhrasing {
@@ -8,10 +8,10 @@ export interface AddedPhrasing {
   text: string;
 }
 
-/** The loaded intents plus added phrasings, as examples of their intents; the same matcher when none were added. */
-export function matcherWith(intents: IntentSet, added: readonly AddedPhrasing[]): IntentMatcher {
-  if (added.length === 0) return new IntentMatcher(intents);
-  return new IntentMatcher({
+/** The loaded intents plus added phrasings, as examples of their intents, for both the matcher and the model. */
+export function topicReaderWith(intents: IntentSet, added: readonly AddedPhrasing[]): TopicReader {
+  if (added.length === 0) return TopicReader.fromIntents(intents);
+  return TopicReader.fromIntents({
     ...intents,
     intents: intents.intents.map((i) => ({ ...i, examples: [...i.examples, ...added.filter((a) => a.intent === i.id).map((a) => a.text)] })),
   });

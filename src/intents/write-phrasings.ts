@@ -6,7 +6,7 @@ import { SYSTEM_KEYS } from '../content/catalogue.js';
 import { checkContent } from '../content/check-content.js';
 import { loadKnowledge } from '../knowledge.js';
 import { loadIntents } from './load-intents.js';
-import type { AddedPhrasing } from './matcher-with.js';
+import type { AddedPhrasing } from './topic-reader-with.js';
 import { normaliseText } from './normalise-text.js';
 
 /** An added phrasing as the dashboard recorded it: who added it, and when. */
@@ -76,7 +76,7 @@ export function writePhrasings(root: string, phrasings: readonly RecordedPhrasin
       outcome.problems.push(...report.errors);
       for (const w of outcome.written) {
         if (knowledge.understander.screen.screen(w.text)) outcome.problems.push(`"${w.text}" reads as a risk message: it must not become an example`);
-        const read = knowledge.understander.matcher.match(w.text).ranked[0]?.intent;
+        const read = knowledge.understander.topics.read(w.text).ranked[0]?.intent;
         if (read !== w.intent) outcome.problems.push(`"${w.text}" added to ${w.intent} still reads as ${read ?? 'nothing'}: it is too close to that intent's examples`);
       }
     } catch (err) {

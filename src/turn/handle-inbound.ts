@@ -23,6 +23,7 @@ import type { Rota } from '../handoff/rota.js';
 import type { StaffRow, StaffStore } from '../store/staff-store.js';
 import type { TranslationService } from '../translation/translation-service.js';
 import type { GroundedAnswerer } from '../retrieval/grounded-answer.js';
+import type { ModelTopicClassifier } from '../intents/classify-with-model.js';
 import type { HybridRanker } from '../retrieval/hybrid-ranker.js';
 import type { Metrics } from '../lib/metrics.js';
 
@@ -46,6 +47,8 @@ export interface TurnDeps {
   translation: TranslationService;
   /** The optional answer model for the retrieval rung. */
   answerer?: GroundedAnswerer;
+  /** The optional outside model, asked which topic a message is about when the embedded readers are unsure. */
+  classifier?: ModelTopicClassifier;
   /** Optional embeddings beside BM25 for the retrieval rung. */
   hybrid?: HybridRanker;
   metrics?: Metrics;
@@ -248,16 +251,35 @@ export class TurnRunner {
     });
     if (read.done) return read.outcome;
     const question = english ?? inbound.text;
-    const { hybrid, answerer } = this.#d;
+    const { hybrid, answerer, classifier } = this.#d;
+    if (classifier && this.#asksClassifier(read.u)) {
+      const topic = await classifier.classify(question);
+      if (topic) {
+        const understanding = { ...read.u, match: this.#d.understander.topics.chosenOutside(read.u.match, topic) };
+        return this.#slots(() => this.#turn(inbound, understanding));
+      }
+      if (!this.#asksRetrieval(read.u)) return this.#slots(() => this.#turn(inbound, read.u));
+    }
     const ranked = hybrid?.ready ? await hybrid.rank(question) : null;
     const generated = answerer ? await answerer.answer(question, this.#d.understander.retriever.search(question).map((p) => p.doc)) : null;
     const understanding = { ...read.u, generated, retrieved: ranked ?? read.u.retrieved };
     return this.#slots(() => this.#turn(inbound, understanding));
   }
 
+  /** Never a message showing risk, a command, or one that is empty: those are decided here and now. */
   #wantsOptionalSteps(inbound: StoredInbound, u: Understanding): boolean {
-    const { answerer, hybrid } = this.#d;
-    return !((!answerer && !hybrid?.ready) || u.risk || u.command || u.match.verdict !== 'none' || inbound.text.trim() === '');
+    if (u.risk || u.command || inbound.text.trim() === '') return false;
+    return this.#asksClassifier(u) || this.#asksRetrieval(u);
+  }
+
+  /** The outside topic model, when configured, for what the embedded readers were unsure of (not a pick, a follow-up or a person). */
+  #asksClassifier(u: Understanding): boolean {
+    return this.#d.classifier !== undefined && u.match.verdict !== 'confident' && !u.person && !u.followup && u.menuChoice === null && u.languageName === null;
+  }
+
+  /** Embeddings and the answer model, when configured, for what no intent matched at all. */
+  #asksRetrieval(u: Understanding): boolean {
+    return (this.#d.answerer !== undefined || this.#d.hybrid?.ready === true) && u.match.verdict === 'none';
   }
 
   /**

@@ -4,7 +4,7 @@ import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } fro
 import type { ConsoleChange, LiveUpdates } from '../handoff/live-updates.js';
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
-import type { AddedPhrasing } from '../intents/matcher-with.js';
+import type { AddedPhrasing } from '../intents/topic-reader-with.js';
 
 type MetricsJson = Array<MetricObjectWithValues<MetricValue<string>>>;
 

@@ -50,10 +50,16 @@ describe('the model in understanding a message', () => {
     expect(understand('i want to kill myself', 0, always).risk?.level).toBe('urgent');
   });
 
-  it('leaves alone what the service understood otherwise: a topic question, a command, a menu pick, an answer', () => {
-    for (const text of ['do i have to pay council tax', 'STOP', 'MORE', '2', 'arabic', 'yes im safe', 'no thanks', 'never mind']) {
+  it('leaves alone what the service understood otherwise: a command, a menu pick, an answer', () => {
+    for (const text of ['STOP', 'MORE', '2', 'arabic', 'yes im safe', 'no thanks', 'never mind']) {
       expect(understand(text, 0, always).risk, text).toBeNull();
     }
+  });
+
+  it('holds a topic question to the higher bar, but a topic never hides what the model is sure of', () => {
+    const belowTheTopicBar: Understander = { ...k.understander, riskModel: { isPossibleRisk: (_: string, alsoATopic: boolean) => !alsoATopic } as unknown as RiskModel };
+    expect(understand('do i have to pay council tax', 0, belowTheTopicBar).risk).toBeNull();
+    expect(understand('do i have to pay council tax', 0, always).risk).toMatchObject({ level: 'unsure', concepts: ['model'] });
   });
 
   it('leaves alone what the risk words were read as harmless by the rules: study wording, a known idiom, a joke', () => {

@@ -1,28 +1,20 @@
 /** Machine translation providers mocked with nock: results, the SQLite cache, time limits and failures. */
 import nock from 'nock';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { converse } from '../../src/cli/local-service.js';
 import { openDb } from '../../src/store/db.js';
 import { LibreTranslateTranslator } from '../../src/translation/libretranslate-translator.js';
 import { OpenAiChatTranslator } from '../../src/translation/openai-chat-translator.js';
 import { TranslationService } from '../../src/translation/translation-service.js';
 import { settle, testService } from '../helpers/test-service.js';
+import { chatCompletion, onlyLoopbackAndMockedModels } from '../helpers/chat-model.js';
 
 const LIBRE = 'http://libretranslate.test';
 const OPENAI = 'http://llm.test/v1';
 const silent = pino({ level: 'silent' });
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => nock.cleanAll());
-afterAll(() => nock.enableNetConnect());
-
-function chatReply(content: string) {
-  return { id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
-}
+onlyLoopbackAndMockedModels();
 
 describe('LibreTranslate', () => {
   it('translates, and the second request for the same text comes from the SQLite cache', async () => {
@@ -48,7 +40,7 @@ describe('LibreTranslate', () => {
 describe('OpenAI-compatible chat endpoint through LangChain', () => {
   it('asks for a translation only and returns it', async () => {
     let body: { messages?: Array<{ role: string; content: string }>; model?: string } = {};
-    nock(OPENAI).post('/chat/completions', (b: typeof body) => ((body = b), true)).reply(200, chatReply('I want to find a job'));
+    nock(OPENAI).post('/chat/completions', (b: typeof body) => ((body = b), true)).reply(200, chatCompletion('I want to find a job'));
     const t = new TranslationService(openDb(':memory:'), new OpenAiChatTranslator({ baseUrl: OPENAI, apiKey: 'k', model: 'small-model' }), 3000, silent);
     expect(await t.translate('میخوام کار پیدا کنم', 'fa', 'en')).toBe('I want to find a job');
     expect(body.model).toBe('small-model');

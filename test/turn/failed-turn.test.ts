@@ -1,26 +1,23 @@
 /** A turn that throws closes its message with an apology (or the safety reply) and never blocks the conversation. */
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { IntentMatcher } from '../../src/intents/match-intent.js';
-import { loadIntents } from '../../src/intents/load-intents.js';
-import { SYSTEM_KEYS } from '../../src/content/catalogue.js';
+import { TopicReader } from '../../src/intents/read-topic.js';
 import { converse } from '../../src/cli/local-service.js';
 import { settle, sharedKnowledge, testService } from '../helpers/test-service.js';
 import type { Knowledge } from '../../src/knowledge.js';
 import { createService } from '../../src/service.js';
 
-/** A matcher with a bug: it throws on any message containing "boom". */
-class BrokenMatcher extends IntentMatcher {
-  override match(text: string) {
-    if (text.includes('boom')) throw new Error('matcher bug');
-    return super.match(text);
+/** A topic reader with a bug: it throws on any message containing "boom". */
+class BrokenReader extends TopicReader {
+  override read(text: string) {
+    if (text.includes('boom')) throw new Error('reader bug');
+    return super.read(text);
   }
 }
 
 function brokenKnowledge(): Knowledge {
   const real = sharedKnowledge();
-  const set = loadIntents(join(import.meta.dirname, '..', '..', 'intents'), new Set(real.catalogue.topics.keys()), new Set(SYSTEM_KEYS));
-  return { ...real, understander: { ...real.understander, matcher: new BrokenMatcher(set) } };
+  const { matcher, model } = real.understander.topics;
+  return { ...real, understander: { ...real.understander, topics: new BrokenReader(matcher, model, real.intents) } };
 }
 
 describe('a turn that throws', () => {
