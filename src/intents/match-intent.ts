@@ -106,7 +106,11 @@ export class IntentMatcher {
       for (const w of vocabulary) this.#intentFrequency.set(w, (this.#intentFrequency.get(w) ?? 0) + 1);
     }
     this.#search.addAll(docs);
+    this.examplesAsRead = docs.map((d) => ({ text: d.text, label: d.intent }));
   }
+
+  /** Every example as the matcher reads it (normalised, spelling expanded), with its intent: normalising is the slow part of building. */
+  readonly examplesAsRead: ReadonlyArray<{ text: string; label: string }>;
 
   /** The form both examples and messages are compared in. */
   normalise(text: string): string {

@@ -45,8 +45,7 @@ export class TopicReader {
   /** Both readers built from the intents: every example, in every language, labelled with its intent. */
   static fromIntents(set: IntentSet): TopicReader {
     const matcher = new IntentMatcher(set);
-    const examples = set.intents.flatMap((i) => i.examples.map((text) => ({ text, label: i.id })));
-    return new TopicReader(matcher, new TopicModel(examples, (t) => matcher.normalise(t)), set);
+    return new TopicReader(matcher, new TopicModel(matcher.examplesAsRead, (t) => matcher.normalise(t), { examplesNormalised: true }), set);
   }
 
   /** The reading with `id` chosen by the optional outside model, which was asked because this reader was unsure. */
