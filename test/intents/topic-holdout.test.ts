@@ -19,8 +19,8 @@ const other = cases.filter((c) => c.expect.language !== 'en');
  * 56%, wrong 6%; other languages right 52%, wrong 8%; follow-ups 7/62.
  */
 const FLOOR = {
-  englishRight: 0.72, // 226/304 (74%)
-  situationalRight: 0.62, // 136/208 (65%)
+  englishRight: 0.72, // 227/304 (75%)
+  situationalRight: 0.62, // 137/208 (66%)
   englishRightOrMenu: 0.78, // 243/304 (80%)
   englishWrongMax: 0.05, // 13/304 (4.3%)
   vagueNotAnswered: 0.85, // 20/23
