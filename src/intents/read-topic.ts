@@ -48,13 +48,16 @@ export class TopicReader {
     return new TopicReader(matcher, new TopicModel(matcher.examplesAsRead, (t) => matcher.normalise(t), { examplesNormalised: true }), set);
   }
 
+  /** The matcher's score of an intent, or a bare one when only a model named it. */
+  #candidate(id: string, ranked: readonly IntentScore[]): IntentScore {
+    const def = this.#byId.get(id)!;
+    return ranked.find((r) => r.intent === id) ?? { intent: def.id, kind: def.kind, content: def.content, score: 0, coverage: 0, single: 0, keyword: null, example: '', rank: 0 };
+  }
+
   /** The reading with `id` chosen by the optional outside model, which was asked because this reader was unsure. */
   chosenOutside(reading: TopicReading, id: string): TopicReading {
-    const def = this.#byId.get(id);
-    if (!def) return reading;
-    const known = reading.ranked.find((r) => r.intent === id);
-    const top: IntentScore = known ?? { intent: def.id, kind: def.kind, content: def.content, score: 0, coverage: 0, single: 0, keyword: null, example: '', rank: 0 };
-    return { ...reading, verdict: 'confident', ranked: [top, ...reading.ranked.filter((r) => r.intent !== id)], decidedBy: 'outside model', why: `outside model chose ${id} (${reading.why})` };
+    if (!this.#byId.has(id)) return reading;
+    return { ...reading, verdict: 'confident', ranked: [this.#candidate(id, reading.ranked), ...reading.ranked.filter((r) => r.intent !== id)], decidedBy: 'outside model', why: `outside model chose ${id} (${reading.why})` };
   }
 
   /**
@@ -80,17 +83,14 @@ export class TopicReader {
     const model = this.model.classify(text).slice(0, 5);
     const best = model[0];
     const top = examples.ranked[0];
-    const candidate = (p: LabelProbability): IntentScore => {
-      const known = examples.ranked.find((r) => r.intent === p.label);
-      const def = this.#byId.get(p.label)!;
-      return known ?? { intent: def.id, kind: def.kind, content: def.content, score: 0, coverage: 0, single: 0, keyword: null, example: '', rank: 0 };
-    };
+    const candidate = (p: LabelProbability): IntentScore => this.#candidate(p.label, examples.ranked);
     const modelCan = (p: LabelProbability | undefined): p is LabelProbability => p !== undefined && this.#byId.get(p.label)?.kind !== 'human';
     const said = best ? `model ${best.label} ${best.p.toFixed(2)}` : 'model: no known words';
 
     if (examples.verdict === 'confident' && top) {
+      const stands: TopicReading = { ...examples, model, decidedBy: best?.label === top.intent ? 'both' : 'examples', why: `${examples.why}; ${said}` };
       // A request for a person the matcher read stands whatever the model thinks: handing over is never undone here.
-      if (top.kind === 'human') return { ...examples, model, decidedBy: best?.label === top.intent ? 'both' : 'examples', why: `${examples.why}; ${said}` };
+      if (top.kind === 'human') return stands;
       if (modelCan(best) && best.label !== top.intent && best.p >= MODEL_OVERRULES) {
         return { ...examples, ranked: [candidate(best), ...examples.ranked.filter((r) => r.intent !== best.label)], model, decidedBy: 'model',
           why: `${said}, sure enough to overrule the examples (${top.intent}, ${examples.why})` };
@@ -101,7 +101,7 @@ export class TopicReader {
         const ranked = [candidate(best), top, ...examples.ranked.filter((r) => r.intent !== best.label && r.intent !== top.intent)];
         return { ...examples, verdict: 'near', ranked, model, decidedBy: 'neither', why: `${said} doubts the examples' ${top.intent} (${doubt.toFixed(2)}): asked` };
       }
-      return { ...examples, model, decidedBy: best?.label === top.intent ? 'both' : 'examples', why: `${examples.why}; ${said}` };
+      return stands;
     }
     // The matcher's best guess and the model's agree: that is enough, a request for a person included.
     if (best && top && examples.verdict === 'near' && best.label === top.intent && best.p >= MODEL_AGREES) {
