@@ -2,12 +2,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockStart } from '@nlpjs/basic';
-import { decide } from '../src/conversation/decide.js';
 import { understand } from '../src/conversation/understand.js';
-import type { Conversation } from '../src/conversation/types.js';
 import { loadIntents } from '../src/intents/load-intents.js';
 import { SYSTEM_KEYS } from '../src/content/catalogue.js';
 import type { Knowledge } from '../src/knowledge.js';
+import { turn } from './topic-figures.js';
 
 interface Row {
   text: string;
@@ -16,15 +15,6 @@ interface Row {
 
 export function readSet(path: string): Row[] {
   return readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
-}
-
-const fresh: Conversation = { id: 1, contactId: 1, channel: 'sms', address: '+447700900000', language: null, languageSource: null, optedOut: false, mode: 'bot', handoffLevel: 'none', state: {} };
-
-/** Our answer to a first message, as `simulate` would give it. */
-function ours(k: Knowledge, text: string) {
-  const u = understand(text, 0, k.understander);
-  return decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
-    languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
 }
 
 export interface SetFigures {
@@ -63,7 +53,7 @@ export async function understandingFigures(k: Knowledge, root: string, sets: Arr
     let right = 0, wrong = 0, nlpRight = 0, oursTime = 0, nlpTime = 0;
     for (const r of topicRows) {
       let s = performance.now();
-      const d = ours(k, r.text);
+      const d = turn(k, r.text);
       oursTime += performance.now() - s;
       if (d.topic === r.expect.topic) right++;
       else if (d.topic !== null) wrong++;
@@ -80,8 +70,8 @@ export async function understandingFigures(k: Knowledge, root: string, sets: Arr
       topicsRight: `${right}/${topicRows.length}`,
       topicAccuracy: Number((right / topicRows.length).toFixed(3)),
       wronglyAnswered: wrong,
-      urgentCaught: `${urgentRows.filter((r) => ours(k, r.text).handoff === 'urgent').length}/${urgentRows.length}`,
-      falseUrgent: calmRows.filter((r) => ours(k, r.text).handoff === 'urgent').length,
+      urgentCaught: `${urgentRows.filter((r) => turn(k, r.text).handoff === 'urgent').length}/${urgentRows.length}`,
+      falseUrgent: calmRows.filter((r) => turn(k, r.text).handoff === 'urgent').length,
       nlpjsTopicAccuracy: Number((nlpRight / topicRows.length).toFixed(3)),
       oursMicros: Math.round((oursTime / topicRows.length) * 1000),
       nlpjsMicros: Math.round((nlpTime / topicRows.length) * 1000),
@@ -111,8 +101,7 @@ export function languageFigures(k: Knowledge, dir: string, cld: (text: string) =
     let lang = 0, topics = 0, topicRows = 0, short = 0, detectRight = 0, cldRight = 0;
     for (const r of rows) {
       const u = understand(r.text, 0, k.understander);
-      const d = decide({ conversation: fresh, understanding: u, mainMenu: k.catalogue.menus.main, carrierConfirmsOptOut: false, office: 'open',
-        languages: [...k.catalogue.languages.keys()], languageScripts: k.understander.detector.scripts() });
+      const d = turn(k, r.text);
       if (d.language === r.expect.language) lang++;
       if (r.expect.topic !== undefined) {
         topicRows++;

@@ -137,13 +137,11 @@ export function createService(o: ServiceOptions): Service {
       )
     : undefined;
   const a = o.config.answerModel;
-  const answerer = a
-    ? new GroundedAnswerer(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }), a.timeoutMs, o.logger)
-    : undefined;
+  const chat = a ? new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }) : undefined;
+  const answerer = a && chat ? new GroundedAnswerer(chat, a.timeoutMs, o.logger) : undefined;
   // With ANSWER_MODEL_TOPICS the same model is asked which topic a message is about when the embedded readers are unsure.
-  const classifier = a?.classifiesTopics
-    ? new ModelTopicClassifier(new ChatOpenAI({ model: a.model, apiKey: a.apiKey, temperature: 0, maxRetries: 0, configuration: { baseURL: a.url } }),
-      [...knowledge.catalogue.topics.values()].map((t) => ({ id: t.id, title: t.title })), a.timeoutMs, o.logger)
+  const classifier = a?.classifiesTopics && chat
+    ? new ModelTopicClassifier(chat, [...knowledge.catalogue.topics.values()].map((t) => ({ id: t.id, title: t.title })), a.timeoutMs, o.logger)
     : undefined;
   const rota = o.rota ?? Rota.fromFile(o.config.rotaPath ?? join(projectRoot(), 'config', 'rota.yaml'));
   const staff = createStaffStore(db);

@@ -3,7 +3,7 @@ import type { SafetyKind } from '../content/catalogue.js';
 import type { RiskFinding } from '../safety/screen-risk.js';
 import type { Conversation, ConversationState, Decision, LanguageSource, ReplyPart, ReplyPlan } from './types.js';
 import type { Understanding } from './understand.js';
-import { MODEL_CONFIDENT } from '../intents/read-topic.js';
+import { namesTopic } from '../intents/read-topic.js';
 
 /** Whether the teams are at work now; 'unknown' when office hours are not configured (never claim either). */
 export type OfficeState = 'open' | 'closed' | 'unknown';
@@ -348,11 +348,8 @@ function decideTurn(input: DecideInput, lang: ReplyLanguage): TurnDecision | Dec
   // The card's keyword (or its WhatsApp link's prefilled text) starts the 21Plus welcome.
   if (u.fromCard) return welcomeFromCard(input, state, ['birthday card keyword']);
 
-  // "how much?" after an answer is about that answer's topic, unless it names a topic itself: one of its keywords,
-  // or words the model is sure of. Short questions share words with many examples, so the matcher's coverage
-  // alone does not make a new topic.
-  const namesTopic = top?.kind === 'topic' && (top.keyword !== null || match.model.some((p) => p.label === top.intent && p.p >= MODEL_CONFIDENT));
-  if (u.followup && state.lastTopic && !namesTopic && (top === undefined || top.kind === 'topic')) {
+  // "how much?" after an answer is about that answer's topic, unless it names a topic itself.
+  if (u.followup && state.lastTopic && !namesTopic(match) && (top === undefined || top.kind === 'topic')) {
     const why = [`follow-up on ${state.lastTopic}`];
     return state.moreGiven === state.lastTopic
       ? { ...keep, intent: 'topic', topic: state.lastTopic, replies: [plan(sys('no_more'))], why: [...why, 'the longer answer was given: that is all'] }

@@ -29,6 +29,15 @@ export interface TopicReading extends MatchResult {
 }
 
 /**
+ * The reading's top intent is a topic the message names itself: one of its keywords, or words the model is sure
+ * of. Short questions ("until what age") share words with many examples, so the matcher's coverage alone does not.
+ */
+export function namesTopic(r: TopicReading): boolean {
+  const top = r.ranked[0];
+  return top?.kind === 'topic' && (top.keyword !== null || r.model.some((p) => p.label === top.intent && p.p >= MODEL_CONFIDENT));
+}
+
+/**
  * The matcher (examples, keywords, coverage: precise, explainable, but only for wordings close to an example)
  * and the naive Bayes model (generalises to situations described in other words and other languages) read every
  * message; the more precise decides when it is sure, the other when it is sure, otherwise a short menu ordered by
